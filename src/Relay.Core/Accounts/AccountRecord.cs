@@ -1,0 +1,39 @@
+namespace Relay.Core.Accounts;
+
+/// <summary>
+/// An upstream account as stored. The secret is held only as AES-GCM ciphertext
+/// (see <see cref="Security.SecretProtector"/>); the snapshot decrypts it once per rebuild.
+/// </summary>
+public sealed record AccountRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string Platform { get; init; } = Platforms.Anthropic;
+    public string Type { get; init; } = AccountTypes.ApiKey;
+    public string BaseUrl { get; init; } = DefaultBaseUrls.Anthropic;
+    public required byte[] SecretCiphertext { get; init; }
+
+    /// <summary>Lower numbers are tried first.</summary>
+    public int Priority { get; init; } = 50;
+
+    /// <summary>Relative share of traffic among accounts of the same priority.</summary>
+    public int Weight { get; init; } = 1;
+
+    /// <summary>Most requests in flight at once on this account; 0 means no limit.</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>Glob patterns of models this account serves; empty means every model.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>Requested model name → upstream model name. A mapped model is always served.</summary>
+    public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
+
+    public bool Enabled { get; init; } = true;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public static class DefaultBaseUrls
+{
+    public const string Anthropic = "https://api.anthropic.com";
+}

@@ -1,0 +1,42 @@
+using Relay.Core.Accounts;
+using Relay.Core.Keys;
+using Relay.Core.Pricing;
+
+namespace Relay.Core.Storage;
+
+/// <summary>
+/// Durable configuration: accounts, relay keys, price overrides and a few settings.
+/// Never called on the request path; the snapshot is rebuilt from it when
+/// <see cref="GetVersionAsync"/> moves. Every mutation bumps that version, so a change made
+/// by another process (the CLI verbs, another node) is noticed by a running server.
+/// </summary>
+public interface IConfigStore
+{
+    /// <summary>Creates the schema or upgrades it to the current version.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Monotonic counter bumped by every mutation.</summary>
+    Task<long> GetVersionAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default);
+    Task<AccountRecord?> GetAccountAsync(string id, CancellationToken cancellationToken = default);
+    Task InsertAccountAsync(AccountRecord account, CancellationToken cancellationToken = default);
+
+    /// <returns>false when no account has that id.</returns>
+    Task<bool> UpdateAccountAsync(AccountRecord account, CancellationToken cancellationToken = default);
+    Task<bool> DeleteAccountAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RelayKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default);
+    Task<RelayKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
+    Task InsertKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default);
+    Task<bool> UpdateKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default);
+    Task<bool> DeleteKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Operator overrides only; the shipped defaults live in <see cref="Pricing.PriceBook"/>.</summary>
+    Task<IReadOnlyList<ModelPrice>> ListPriceOverridesAsync(CancellationToken cancellationToken = default);
+    Task UpsertPriceOverrideAsync(ModelPrice price, CancellationToken cancellationToken = default);
+
+    /// <summary>Small named values such as the admin token hash.</summary>
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default);
+    Task SetSettingAsync(string name, string value, CancellationToken cancellationToken = default);
+}

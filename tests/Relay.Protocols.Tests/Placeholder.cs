@@ -1,0 +1,1 @@
+namespace Relay.Protocols.Tests;
