@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+
+namespace Relay.Core.State;
+
+/// <summary>
+/// Single-node <see cref="IHotState"/>. Each account's state sits behind its own small lock (the
+/// critical sections are a few field updates), which makes every decision atomic without a global lock.
+/// </summary>
+public sealed class InProcessHotState : IHotState
+{
+    private readonly ConcurrentDictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
+    private readonly StickyMap _sticky;
+
+    public InProcessHotState(int maxStickySessions = 200_000)
+    {
+        _sticky = new StickyMap(maxStickySessions);
+    }
+
+    public bool TryAcquire(string accountId, int maxConcurrency, DateTimeOffset now)
+    {
+        var state = Get(accountId);
+        lock (state)
+        {
+            if (maxConcurrency > 0 && state.InFlight >= maxConcurrency)
+            {
+                return false;
+            }
+
+            if (state.AuthError is not null)
+            {
+                return false;
+            }
+
+            if (now < state.CoolUntil)
+            {
+                return false;
+            }
+
+            // Past a failure-driven cooldown the breaker is half-open: one probe at a time until it succeeds.
+            if (state.ConsecutiveFailures > 0 && !state.RateLimitOnly)
+            {
+                if (state.ProbeInFlight)
+                {
+                    return false;
+                }
+
+                state.ProbeInFlight = true;
+            }
+
+            state.InFlight++;
+            return true;
+        }
+    }
+
+    public void Release(string accountId)
+    {
+        var state = Get(accountId);
+        lock (state)
+        {
+            if (state.InFlight > 0)
+            {
+                state.InFlight--;
+            }
+
+            // A probe that ended without a verdict (client went away) must not hold the breaker shut.
+            state.ProbeInFlight = false;
+        }
+    }
+
+    public void ReportSuccess(string accountId)
+    {
+        var state = Get(accountId);
+        lock (state)
+        {
+            state.ConsecutiveFailures = 0;
+            state.RateLimitOnly = false;
+            state.CoolUntil = DateTimeOffset.MinValue;
+            state.Reason = null;
+        }
+    }
+
+    public void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now)
+    {
+        var state = Get(accountId);
+        lock (state)
+        {
+            state.Reason = reason;
+            switch (kind)
+            {
+                case FailureKind.AuthRejected:
+                    state.AuthError = reason;
+                    break;
+                case FailureKind.RateLimited:
+                    // The upstream said when to come back; no half-open probing needed after that.
+                    state.CoolUntil = Later(state.CoolUntil, now + CoolingPolicy.RateLimitCooldown(upstreamHint));
+                    if (state.ConsecutiveFailures == 0)
+                    {
+                        state.RateLimitOnly = true;
+                    }
+
+                    break;
+                default:
+                    state.ConsecutiveFailures++;
+                    state.RateLimitOnly = false;
+                    var backoff = CoolingPolicy.Backoff(state.ConsecutiveFailures);
+                    if (upstreamHint is { } hint && hint > backoff)
+                    {
+                        backoff = CoolingPolicy.RateLimitCooldown(hint);
+                    }
+
+                    state.CoolUntil = Later(state.CoolUntil, now + backoff);
+                    break;
+            }
+        }
+    }
+
+    public void Reset(string accountId)
+    {
+        var state = Get(accountId);
+        lock (state)
+        {
+            state.AuthError = null;
+            state.ConsecutiveFailures = 0;
+            state.RateLimitOnly = false;
+            state.ProbeInFlight = false;
+            state.CoolUntil = DateTimeOffset.MinValue;
+            state.Reason = null;
+        }
+    }
+
+    public AccountStatus GetStatus(string accountId, DateTimeOffset now)
+    {
+        if (!_accounts.TryGetValue(accountId, out var state))
+        {
+            return AccountStatus.Fresh;
+        }
+
+        lock (state)
+        {
+            if (state.AuthError is not null)
+            {
+                return new AccountStatus(AccountHealth.Error, null, state.AuthError, state.InFlight, state.ConsecutiveFailures);
+            }
+
+            if (now < state.CoolUntil)
+            {
+                return new AccountStatus(AccountHealth.Cooling, state.CoolUntil, state.Reason, state.InFlight, state.ConsecutiveFailures);
+            }
+
+            return new AccountStatus(AccountHealth.Active, null, null, state.InFlight, state.ConsecutiveFailures);
+        }
+    }
+
+    public string? GetSticky(string sessionKey, DateTimeOffset now) => _sticky.Get(sessionKey, now);
+
+    public void SetSticky(string sessionKey, string accountId, TimeSpan ttl, DateTimeOffset now) =>
+        _sticky.Set(sessionKey, accountId, now + ttl, now);
+
+    private AccountState Get(string accountId) => _accounts.GetOrAdd(accountId, static _ => new AccountState());
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed class AccountState
+    {
+        public int InFlight;
+        public int ConsecutiveFailures;
+        public bool ProbeInFlight;
+
+        /// <summary>True when the only recent failures were 429s: cooling ends cleanly, no probe.</summary>
+        public bool RateLimitOnly;
+        public DateTimeOffset CoolUntil = DateTimeOffset.MinValue;
+        public string? Reason;
+        public string? AuthError;
+    }
+}

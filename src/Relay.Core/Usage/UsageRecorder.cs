@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Storage;
+
+namespace Relay.Core.Usage;
+
+/// <summary>
+/// Takes usage events off the request path: <see cref="Record"/> never blocks or does I/O; a
+/// background loop writes batches to the usage store. The queue is bounded; when full, events are
+/// dropped, counted and logged rather than holding requests or growing memory. On shutdown the
+/// queue is drained before the process exits.
+/// </summary>
+public sealed partial class UsageRecorder : BackgroundService
+{
+    private const int BatchSize = 500;
+    private readonly Channel<UsageEvent> _queue;
+    private readonly IUsageStore _store;
+    private readonly ILogger<UsageRecorder> _logger;
+    private long _dropped;
+    private long _written;
+    private long _lastDropLogTicks;
+
+    public UsageRecorder(IUsageStore store, int capacity, ILogger<UsageRecorder> logger)
+    {
+        _store = store;
+        _logger = logger;
+        _queue = Channel.CreateBounded<UsageEvent>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+    }
+
+    /// <summary>Events lost because the queue was full or the store kept failing.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Events accepted but not yet written.</summary>
+    public int Pending => _queue.Reader.Count;
+
+    public void Record(UsageEvent usageEvent)
+    {
+        if (!_queue.Writer.TryWrite(usageEvent))
+        {
+            Drop(1, "queue full");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Completing the writer lets the loop drain what is queued and then end on its own.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until everything recorded so far is written (tests and the CLI use this).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        while (_queue.Reader.Count > 0 || Volatile.Read(ref _batchInFlight) != 0)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private int _batchInFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<UsageEvent>(BatchSize);
+
+        // Deliberately not observing stoppingToken while reading: shutdown completes the channel instead, so nothing queued is lost.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _batchInFlight, 1);
+            try
+            {
+                while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await WriteAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+            finally
+            {
+                Volatile.Write(ref _batchInFlight, 0);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<UsageEvent> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Add(ref _written, batch.Count);
+                return;
+            }
+            catch (Exception ex) when (attempt < 3)
+            {
+                Log.WriteRetry(_logger, batch.Count, attempt, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.WriteFailed(_logger, batch.Count, ex);
+                Drop(batch.Count, "store failing");
+                return;
+            }
+        }
+    }
+
+    private void Drop(int count, string why)
+    {
+        var total = Interlocked.Add(ref _dropped, count);
+
+        // At most one log line per 10 s: a full queue under load must not become a log flood.
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastDropLogTicks);
+        if (now - last >= 10_000 && Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        {
+            Log.Dropped(_logger, count, total, why);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1021, LogLevel.Warning, "Usage write of {Count} events failed (attempt {Attempt}); retrying")]
+        public static partial void WriteRetry(ILogger logger, int count, int attempt, Exception exception);
+
+        [LoggerMessage(1022, LogLevel.Error, "Usage write of {Count} events failed; the events are dropped")]
+        public static partial void WriteFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(1023, LogLevel.Warning, "Usage events dropped: {Count} now, {Total} since start ({Why})")]
+        public static partial void Dropped(ILogger logger, int count, long total, string why);
+    }
+}
