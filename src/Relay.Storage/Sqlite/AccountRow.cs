@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Relay.Core.Accounts;
+
+namespace Relay.Storage.Sqlite;
+
+/// <summary>One <c>accounts</c> row as Dapper reads and writes it; converts to and from <see cref="AccountRecord"/>.</summary>
+internal sealed class AccountRow
+{
+    public const string Columns =
+        "id AS Id, name AS Name, platform AS Platform, type AS Type, base_url AS BaseUrl, secret AS Secret, " +
+        "priority AS Priority, weight AS Weight, max_concurrency AS MaxConcurrency, models AS Models, " +
+        "model_map AS ModelMap, enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Platform { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string BaseUrl { get; set; } = "";
+    public byte[] Secret { get; set; } = [];
+    public long Priority { get; set; }
+    public long Weight { get; set; }
+    public long MaxConcurrency { get; set; }
+    public string Models { get; set; } = "[]";
+    public string ModelMap { get; set; } = "{}";
+    public bool Enabled { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+
+    public static AccountRow From(AccountRecord account) => new()
+    {
+        Id = account.Id,
+        Name = account.Name,
+        Platform = account.Platform,
+        Type = account.Type,
+        BaseUrl = account.BaseUrl,
+        Secret = account.SecretCiphertext,
+        Priority = account.Priority,
+        Weight = account.Weight,
+        MaxConcurrency = account.MaxConcurrency,
+        Models = JsonSerializer.Serialize([.. account.Models], StorageJsonContext.Default.StringArray),
+        ModelMap = JsonSerializer.Serialize(new Dictionary<string, string>(account.ModelMap), StorageJsonContext.Default.DictionaryStringString),
+        Enabled = account.Enabled,
+        CreatedAt = UnixTime.ToMilliseconds(account.CreatedAt),
+        UpdatedAt = UnixTime.ToMilliseconds(account.UpdatedAt),
+    };
+
+    public AccountRecord ToRecord() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Platform = Platform,
+        Type = Type,
+        BaseUrl = BaseUrl,
+        SecretCiphertext = Secret,
+        Priority = checked((int)Priority),
+        Weight = checked((int)Weight),
+        MaxConcurrency = checked((int)MaxConcurrency),
+        Models = JsonSerializer.Deserialize(Models, StorageJsonContext.Default.StringArray) ?? [],
+        ModelMap = JsonSerializer.Deserialize(ModelMap, StorageJsonContext.Default.DictionaryStringString) ?? [],
+        Enabled = Enabled,
+        CreatedAt = UnixTime.FromMilliseconds(CreatedAt),
+        UpdatedAt = UnixTime.FromMilliseconds(UpdatedAt),
+    };
+}

@@ -1,1 +1,0 @@
-namespace Relay.Storage.Tests;
