@@ -1,3 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Relay.Server.Cli;
+
+return await RelayCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Diagnostics;
+using Microsoft.Net.Http.Headers;
+using Relay.Core.Snapshots;
+using Relay.Core.State;
+using Relay.Protocols.Anthropic;
+using Relay.Protocols.Sse;
+using Relay.Server.Hosting;
+using Relay.Server.Inference;
+
+namespace Relay.Server.Forwarding;
+
+/// <summary>
+/// One attempt of one request on one account: send, classify the answer, and either relay it to
+/// the client (committing the request to this account) or report why the next account should be
+/// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
+/// is read whole first, a stream's first event is inspected first.
+/// </summary>
+internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions options)
+{
+    private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly TimeSpan _streamFirstByte = TimeSpan.FromSeconds(options.StreamFirstByteTimeoutSeconds);
+    private readonly TimeSpan _firstByte = TimeSpan.FromSeconds(options.FirstByteTimeoutSeconds);
+    private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.StreamIdleTimeoutSeconds);
+
+    public async Task<AttemptResult> SendAsync(RelayRequest request, AccountEntry account)
+    {
+        var clientAborted = request.Http.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        timeout.CancelAfter(request.Stream ? _streamFirstByte : _firstByte);
+
+        using var message = UpstreamRequestFactory.Create(request, account);
+        HttpResponseMessage response;
+        try
+        {
+            response = await upstream.Invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
+        }
+        catch (OperationCanceledException)
+        {
+            return AttemptResult.Failover(FailureKind.Network, "no response from upstream in time");
+        }
+        catch (HttpRequestException ex)
+        {
+            return AttemptResult.Failover(FailureKind.Network, $"upstream unreachable ({ex.HttpRequestError})");
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (Classify(status) is { } failure)
+            {
+                return await ReadFailureAsync(response, failure, timeout.Token).ConfigureAwait(false);
+            }
+
+            var stream = IsEventStream(response);
+            return stream && status is >= 200 and < 300
+                ? await SseRelay.RelayAsync(request, response, timeout, _idle).ConfigureAwait(false)
+                : await RelayBufferedAsync(request, response, timeout).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The failover table for upstream statuses. Any other 4xx is the request's own fault (context
+    /// too long, bad parameter, content refused): it goes to the client unchanged and cools nothing.
+    /// </summary>
+    private static FailureKind? Classify(int status) => status switch
+    {
+        429 => FailureKind.RateLimited,
+        529 or 503 => FailureKind.Overloaded,
+        401 or 403 => FailureKind.AuthRejected,
+        >= 500 => FailureKind.ServerError,
+        _ => null,
+    };
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, FailureKind kind, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        string? type = null;
+        try
+        {
+            using var body = await BufferedBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            AnthropicErrors.TryReadError(body.Span, out type, out _);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The status alone decides; an unreadable error body changes nothing.
+        }
+
+        TimeSpan? hint = null;
+        if (kind is FailureKind.RateLimited or FailureKind.Overloaded)
+        {
+            var now = DateTimeOffset.UtcNow;
+            hint = RateLimitHeaders.RetryAfter(Header(response, HeaderNames.RetryAfter), now);
+            if (hint is null && RateLimitHeaders.LatestReset(name => Header(response, name)) is { } reset)
+            {
+                hint = reset - now;
+            }
+        }
+
+        // The reason is shown to operators: status and error type only, never the upstream's free text.
+        var reason = type is null ? $"upstream answered {status}" : $"upstream answered {status} {type}";
+        return AttemptResult.Failover(kind, reason, status, hint);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>
+    /// Non-streamed answers (and errors passed through): read whole, so that a body that fails
+    /// half-way can still fail over, then sent with its usage read from the JSON.
+    /// </summary>
+    private async Task<AttemptResult> RelayBufferedAsync(RelayRequest request, HttpResponseMessage response, CancellationTokenSource timeout)
+    {
+        var clientAborted = request.Http.RequestAborted;
+        var status = (int)response.StatusCode;
+        BufferedBody body;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            body = await BufferedBody.ReadAsync(stream, MaxBufferedResponseBytes, timeout.Token, timeout, _idle).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed, UpstreamStatus = status };
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return AttemptResult.Failover(FailureKind.Network, "upstream body was cut off", status);
+        }
+        catch (InvalidDataException)
+        {
+            return AttemptResult.Failover(FailureKind.ServerError, "upstream body too large", status);
+        }
+
+        using (body)
+        {
+            var ok = status is >= 200 and < 300;
+            var usage = default(Protocols.Usage.TokenUsage);
+            string? model = null;
+            if (ok)
+            {
+                MessagesResponseReader.TryReadUsage(body.Span, out usage, out model);
+            }
+
+            var firstByteMs = request.ElapsedMs;
+            var http = request.Http.Response;
+            ResponseHeaders.Copy(response, http, stream: false);
+            http.ContentLength = body.Length;
+            try
+            {
+                await http.Body.WriteAsync(body.Memory, clientAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                return new AttemptResult { Committed = true, ClientGone = true, ClientStatus = status, UpstreamStatus = status, Usage = usage, UpstreamModel = model, ErrorClass = ErrorClasses.ClientClosed, FirstByteMs = firstByteMs };
+            }
+
+            return new AttemptResult
+            {
+                Committed = true,
+                ClientStatus = status,
+                UpstreamStatus = status,
+                Usage = usage,
+                UpstreamModel = model,
+                FirstByteMs = firstByteMs,
+                ErrorClass = ok ? null : ErrorClasses.InvalidRequest,
+            };
+        }
+    }
+}

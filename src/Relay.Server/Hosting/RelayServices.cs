@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Relay.Core.Scheduling;
+using Relay.Core.Security;
+using Relay.Core.Snapshots;
+using Relay.Core.State;
+using Relay.Core.Storage;
+using Relay.Core.Usage;
+using Relay.Server.Control;
+using Relay.Server.Forwarding;
+using Relay.Server.Inference;
+using Relay.Storage.Sqlite;
+
+namespace Relay.Server.Hosting;
+
+internal static class RelayServices
+{
+    /// <summary>The store, crypto and snapshot: what both the server and the CLI verbs need.</summary>
+    public static IServiceCollection AddRelayStorage(this IServiceCollection services, RelayOptions options)
+    {
+        var dataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(dataDir);
+
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new SqliteDatabase(Path.Combine(dataDir, "relay.db")));
+        services.TryAddSingleton<IConfigStore, SqliteConfigStore>();
+        services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
+        services.TryAddSingleton(_ => new SecretProtector(MasterKey.LoadOrCreate(dataDir, options.MasterKey)));
+        services.TryAddSingleton<SnapshotManager>();
+        services.TryAddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<SnapshotManager>());
+        services.TryAddSingleton<IHotState>(_ => new InProcessHotState());
+        services.TryAddSingleton<AdminToken>();
+        return services;
+    }
+
+    /// <summary>Everything the running server adds on top: the request path and its background services.</summary>
+    public static IServiceCollection AddRelayServer(this IServiceCollection services, RelayOptions options)
+    {
+        services.AddRelayStorage(options);
+        services.TryAddSingleton<AccountScheduler>();
+        services.TryAddSingleton<UpstreamHttp>();
+        services.TryAddSingleton<AnthropicForwarder>();
+        services.TryAddSingleton<MessagesProxy>();
+        services.TryAddSingleton(sp => new UsageRecorder(
+            sp.GetRequiredService<IUsageStore>(),
+            options.UsageQueueCapacity,
+            sp.GetRequiredService<ILogger<UsageRecorder>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddHostedService(sp => new SnapshotRefreshService(
+            sp.GetRequiredService<SnapshotManager>(),
+            TimeSpan.FromMilliseconds(Math.Max(100, options.ConfigPollMilliseconds)),
+            sp.GetRequiredService<ILogger<SnapshotRefreshService>>()));
+        services.AddControlApi(options);
+        return services;
+    }
+}

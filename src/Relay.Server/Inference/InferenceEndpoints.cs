@@ -1,0 +1,34 @@
+namespace Relay.Server.Inference;
+
+/// <summary>
+/// Maps the Anthropic-shaped inference routes, bare and under the <c>/claude</c> and <c>/api</c>
+/// prefixes (claude-relay-service users point clients at <c>…/api</c>), plus a health check and a
+/// 404 in Anthropic's error shape for anything unknown.
+/// </summary>
+internal static class InferenceEndpoints
+{
+    private static readonly string[] Prefixes = ["", "/claude", "/api"];
+
+    public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            endpoints.MapPost(prefix + "/v1/messages", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/messages", hasBody: true))
+                .ExcludeFromDescription();
+            endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/messages/count_tokens", hasBody: true))
+                .ExcludeFromDescription();
+            endpoints.MapGet(prefix + "/v1/models", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/models", hasBody: false))
+                .ExcludeFromDescription();
+        }
+
+        endpoints.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+
+        endpoints.MapFallback((HttpContext context) => AnthropicErrorResponse.WriteAsync(
+                context,
+                StatusCodes.Status404NotFound,
+                $"Not found: {context.Request.Method} {context.Request.Path}",
+                errorType: "not_found_error"))
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Relay.Core.Snapshots;
+
+namespace Relay.Server.Inference;
+
+/// <summary>What one inference request carries through the pipeline: a typed context instead of HttpContext.Items.</summary>
+internal sealed class RelayRequest(HttpContext http, KeyEntry key, RelaySnapshot snapshot, string upstreamPath)
+{
+    public HttpContext Http { get; } = http;
+    public KeyEntry Key { get; } = key;
+
+    /// <summary>The snapshot this request started with; one request sees one consistent configuration.</summary>
+    public RelaySnapshot Snapshot { get; } = snapshot;
+
+    /// <summary>Path sent upstream, e.g. <c>/v1/messages</c> (any /claude or /api prefix removed).</summary>
+    public string UpstreamPath { get; } = upstreamPath;
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    public RequestBody? Body { get; set; }
+
+    /// <summary>Model as the client asked for it; null for requests without one (model listing).</summary>
+    public string? Model { get; set; }
+    public bool Stream { get; set; }
+    public int ModelValueStart { get; set; }
+    public int ModelValueLength { get; set; }
+    public string? SessionKey { get; set; }
+
+    public int ElapsedMs => (int)Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
+}
