@@ -22,8 +22,8 @@ const maxTurns = Number(process.env.RELAY_MAX_TURNS || 4);
 const defaultPrompts = {
   message: 'Say hello',
   stream: 'Say hello',
-  tools: 'What is the weather in Paris?',
-  'tools-stream': 'What is the weather in Paris?',
+  tools: 'What is the weather in San Francisco and in Paris?',
+  'tools-stream': 'What is the weather in San Francisco and in Paris?',
 };
 
 function emit(result) {
@@ -47,17 +47,17 @@ function summary(message) {
 // The tool the model may call: deterministic, so the test can find its result in the next upstream request.
 const weatherTool = {
   name: 'get_weather',
-  description: 'Get the current weather for a city.',
+  description: 'Get the current weather in a given location.',
   input_schema: {
     type: 'object',
-    properties: { city: { type: 'string', description: 'City name' } },
-    required: ['city'],
+    properties: { location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' } },
+    required: ['location'],
   },
 };
 
 function getWeather(input) {
-  const city = typeof input?.city === 'string' ? input.city : 'unknown';
-  return JSON.stringify({ city, forecast: 'sunny', temperature_c: 21 });
+  const location = typeof input?.location === 'string' ? input.location : 'unknown';
+  return JSON.stringify({ location, forecast: 'sunny', temperature_c: 21 });
 }
 
 async function createTurn(client, params, streamed) {
