@@ -18,7 +18,7 @@ echo "== npm ci (tests/clients)"
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
 
 echo "== dotnet build"
-if ! dotnet build Relay.slnx -warnaserror -nologo -v quiet -tl:off; then
+if ! dotnet build Relay.slnx -warnaserror -nologo -v quiet -tl:off -clp:NoSummary; then
   echo "BUILD FAILED"
   echo "0 passed, 1 failed"
   exit 1
