@@ -9,7 +9,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Accounts;
 using Relay.Core.Keys;
@@ -136,9 +135,6 @@ public sealed class RelayServer : IAsyncDisposable
 
             // The real SQLite usage store, with every appended event also kept in memory for exact assertions.
             builder.Services.AddSingleton<IUsageStore>(sp => new RecordingUsageStore(CreateRealUsageStore(sp), usage));
-            // WORKAROUND (src bug): RelayServices.AddRelayServer does not register AnthropicForwarder, so every
-            // inference request fails with 500. Proxy.CompositionTests fails until it is registered there; remove this then.
-            builder.Services.TryAddSingleton<Relay.Server.Forwarding.AnthropicForwarder>();
             options.Configure?.Invoke(builder);
         }).ConfigureAwait(false);
 

@@ -89,6 +89,26 @@ public sealed class FailoverTests(UpstreamFixture upstream) : ProxyTestBase(upst
         Assert.Equal(2, Fake.Count(badPrefix));
     }
 
+    [Theory]
+    [InlineData("429")]
+    [InlineData("529")]
+    [InlineData("refused")]
+    public async Task Count_tokens_and_model_listing_fail_over_too(string scenario)
+    {
+        await AddAccountAsync(scenario, priority: 1);
+        var (_, goodPrefix) = await AddAccountAsync("ok", priority: 2);
+        var (_, client) = await NewClientAsync();
+
+        var (count, countBody) = await PostAsync(client, "/v1/messages/count_tokens?beta=true", "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        using var models = await client.GetAsync("v1/models");
+
+        Assert.Equal(HttpStatusCode.OK, count.StatusCode);
+        Assert.Equal(UpstreamTranscripts.CountTokensJson, countBody);
+        Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        Assert.Equal(UpstreamTranscripts.ModelsJson, await models.Content.ReadAsStringAsync());
+        Assert.Equal(2, Fake.Count(goodPrefix));
+    }
+
     [Fact]
     public async Task Cooling_account_is_not_tried_again_while_it_cools()
     {

@@ -96,4 +96,25 @@ public sealed class StreamFailureTests(UpstreamFixture upstream) : ProxyTestBase
         Assert.Equal(2, Fake.Count(prefix));
         Assert.Equal("active", (await Relay.GetAccountAsync(account.Id)).State);
     }
+
+    [Fact]
+    public async Task Client_giving_up_while_the_upstream_is_silent_cancels_the_upstream_call()
+    {
+        var (_, prefix) = await AddAccountAsync("silent");
+        var (_, client) = await NewClientAsync();
+        var watch = Stopwatch.StartNew();
+
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(Requests.Post("/v1/messages", Requests.Messages()), cancel.Token));
+        }
+
+        var sent = Assert.Single(Fake.Requests(prefix));
+        await sent.Aborted.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Well before the relay's own 3 s first-byte timeout for non-streamed calls: the disconnect did it.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"upstream aborted after {watch.Elapsed}");
+        var usage = Assert.Single(await Relay.WaitForUsageAsync(1));
+        Assert.Equal(499, usage.Status);
+    }
 }
