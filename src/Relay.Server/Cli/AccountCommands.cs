@@ -1,0 +1,145 @@
+using Relay.Core.Storage;
+using Relay.Server.Control;
+using Relay.Server.Control.Accounts;
+
+namespace Relay.Server.Cli;
+
+/// <summary><c>relay accounts add|list|get|update|delete|reset</c>, through <see cref="AccountService"/> like the API.</summary>
+internal static class AccountCommands
+{
+    private static readonly Dictionary<string, FlagKind> NoFlags = [];
+
+    private static readonly Dictionary<string, FlagKind> FieldFlags = new()
+    {
+        ["--name"] = FlagKind.Value,
+        ["--secret"] = FlagKind.Value,
+        ["--platform"] = FlagKind.Value,
+        ["--type"] = FlagKind.Value,
+        ["--base-url"] = FlagKind.Value,
+        ["--priority"] = FlagKind.Value,
+        ["--weight"] = FlagKind.Value,
+        ["--max-concurrency"] = FlagKind.Value,
+        ["--models"] = FlagKind.List,
+        ["--model-map"] = FlagKind.List,
+        ["--enabled"] = FlagKind.OptionalBool,
+        ["--disabled"] = FlagKind.Switch,
+    };
+
+    public static CliAction Parse(string verb, IReadOnlyList<string> args)
+    {
+        var command = $"accounts {verb}";
+        switch (verb)
+        {
+            case "add":
+                {
+                    var parsed = CliArgs.Parse(command, args, FieldFlags);
+                    parsed.Require();
+                    if (!parsed.Has("--name") || !parsed.Has("--secret"))
+                    {
+                        throw new CliUsageException("'accounts add' needs --name and --secret.");
+                    }
+
+                    var input = ToInput(parsed);
+                    return async (services, console, ct) =>
+                        console.Write(await Service(services).CreateAsync(await WithSecretAsync(input, console).ConfigureAwait(false), ct).ConfigureAwait(false));
+                }
+
+            case "list":
+                CliArgs.Parse(command, args, NoFlags).Require();
+                return async (services, console, ct) =>
+                    console.Json(new ItemList<AccountView>(await Service(services).ListAsync(ct).ConfigureAwait(false)));
+
+            case "get":
+                {
+                    var (id, _) = WithId(command, args, NoFlags);
+                    return async (services, console, ct) => console.Write(await Service(services).GetAsync(id, ct).ConfigureAwait(false));
+                }
+
+            case "update":
+                {
+                    var (id, parsed) = WithId(command, args, FieldFlags);
+                    var input = ToInput(parsed);
+                    return async (services, console, ct) =>
+                        console.Write(await Service(services).UpdateAsync(id, await WithSecretAsync(input, console).ConfigureAwait(false), ct).ConfigureAwait(false));
+                }
+
+            case "delete":
+                {
+                    var (id, _) = WithId(command, args, NoFlags);
+                    return async (services, console, ct) =>
+                    {
+                        if (await Service(services).DeleteAsync(id, ct).ConfigureAwait(false) is { } error)
+                        {
+                            return console.Fail(error);
+                        }
+
+                        console.Note($"Deleted account {id}.");
+                        return CliConsole.Success;
+                    };
+                }
+
+            case "reset":
+                {
+                    var (id, _) = WithId(command, args, NoFlags);
+                    return async (services, console, ct) =>
+                    {
+                        var outcome = await Service(services).ResetAsync(id, ct).ConfigureAwait(false);
+                        if (outcome.Error is null)
+                        {
+                            // Cooldowns live in the running server's memory; it applies this request within a poll interval.
+                            await AccountResetRequests.RequestAsync(
+                                services.GetRequiredService<IConfigStore>(), id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct).ConfigureAwait(false);
+                        }
+
+                        return console.Write(outcome);
+                    };
+                }
+
+            default:
+                throw new CliUsageException($"Unknown command 'accounts {verb}'. Use add, list, get, update, delete or reset.");
+        }
+    }
+
+    private static AccountService Service(IServiceProvider services) => services.GetRequiredService<AccountService>();
+
+    private static (string Id, CliArgs Parsed) WithId(string command, IReadOnlyList<string> args, Dictionary<string, FlagKind> flags)
+    {
+        var parsed = CliArgs.Parse(command, args, flags);
+        return (parsed.Require("ID")[0], parsed);
+    }
+
+    private static AccountInput ToInput(CliArgs parsed)
+    {
+        if (parsed.Has("--enabled") && parsed.Has("--disabled"))
+        {
+            throw new CliUsageException("Give --enabled or --disabled, not both.");
+        }
+
+        return new AccountInput
+        {
+            Name = parsed.String("--name"),
+            Secret = parsed.String("--secret"),
+            Platform = parsed.String("--platform"),
+            Type = parsed.String("--type"),
+            BaseUrl = parsed.String("--base-url"),
+            Priority = parsed.Int("--priority"),
+            Weight = parsed.Int("--weight"),
+            MaxConcurrency = parsed.Int("--max-concurrency"),
+            Models = parsed.List("--models") is { } models ? [.. models] : null,
+            ModelMap = parsed.List("--model-map") is { } pairs ? CliValues.ModelMap("--model-map", pairs) : null,
+            Enabled = parsed.Has("--disabled") ? false : parsed.Bool("--enabled"),
+        };
+    }
+
+    /// <summary><c>--secret -</c> reads the secret from stdin, keeping it out of shell history and the process list.</summary>
+    private static async Task<AccountInput> WithSecretAsync(AccountInput input, CliConsole console)
+    {
+        if (input.Secret != "-")
+        {
+            return input;
+        }
+
+        var line = await console.Input.ReadLineAsync().ConfigureAwait(false);
+        return input with { Secret = line?.Trim() ?? "" };
+    }
+}

@@ -1,0 +1,56 @@
+using Relay.Server.Control;
+using Relay.Server.Control.Prices;
+
+namespace Relay.Server.Cli;
+
+/// <summary><c>relay prices list|set MODEL --input … --output … --cache-write-5m … --cache-write-1h … --cache-read …</c>.</summary>
+internal static class PriceCommands
+{
+    private static readonly Dictionary<string, FlagKind> NoFlags = [];
+
+    private static readonly Dictionary<string, FlagKind> SetFlags = new()
+    {
+        ["--input"] = FlagKind.Value,
+        ["--output"] = FlagKind.Value,
+        ["--cache-write-5m"] = FlagKind.Value,
+        ["--cache-write-1h"] = FlagKind.Value,
+        ["--cache-read"] = FlagKind.Value,
+    };
+
+    public static CliAction Parse(string verb, IReadOnlyList<string> args)
+    {
+        switch (verb)
+        {
+            case "list":
+                CliArgs.Parse("prices list", args, NoFlags).Require();
+                return async (services, console, ct) =>
+                    console.Json(new ItemList<PriceView>(await Service(services).ListAsync(ct).ConfigureAwait(false)));
+
+            case "set":
+                {
+                    var parsed = CliArgs.Parse("prices set", args, SetFlags);
+                    var model = parsed.Require("MODEL")[0];
+                    var missing = SetFlags.Keys.Where(flag => !parsed.Has(flag)).ToList();
+                    if (missing.Count > 0)
+                    {
+                        throw new CliUsageException($"'prices set' needs every price (USD per million tokens); missing {string.Join(", ", missing)}.");
+                    }
+
+                    var input = new PriceInput
+                    {
+                        Input = parsed.Decimal("--input"),
+                        Output = parsed.Decimal("--output"),
+                        CacheWrite5m = parsed.Decimal("--cache-write-5m"),
+                        CacheWrite1h = parsed.Decimal("--cache-write-1h"),
+                        CacheRead = parsed.Decimal("--cache-read"),
+                    };
+                    return async (services, console, ct) => console.Write(await Service(services).SetAsync(model, input, ct).ConfigureAwait(false));
+                }
+
+            default:
+                throw new CliUsageException($"Unknown command 'prices {verb}'. Use list or set.");
+        }
+    }
+
+    private static PriceService Service(IServiceProvider services) => services.GetRequiredService<PriceService>();
+}

@@ -1,0 +1,66 @@
+namespace Relay.Server.Control.Accounts;
+
+/// <summary>Routes under <c>/api/accounts</c>; each handler is a thin call into <see cref="AccountService"/>.</summary>
+internal static class AccountEndpoints
+{
+    public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
+    {
+        var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+
+        accounts.MapGet("", async (AccountService service, CancellationToken ct) =>
+                ControlResults.Json(new ItemList<AccountView>(await service.ListAsync(ct).ConfigureAwait(false))))
+            .WithName("ListAccounts")
+            .WithSummary("List upstream accounts with their live status.")
+            .Produces<ItemList<AccountView>>();
+
+        accounts.MapPost("", async (HttpRequest request, AccountService service, CancellationToken ct) =>
+            {
+                var body = await JsonBody.ReadAsync<AccountInput>(request, ct).ConfigureAwait(false);
+                return body.Error is { } error
+                    ? ControlResults.Error(error)
+                    : ControlResults.From(await service.CreateAsync(body.Value!.Value, ct).ConfigureAwait(false), StatusCodes.Status201Created);
+            })
+            .WithName("CreateAccount")
+            .WithSummary("Add an upstream account. The secret is encrypted at rest and never returned.")
+            .AcceptsJson<AccountInput>()
+            .Produces<AccountView>(StatusCodes.Status201Created)
+            .ProducesControlError(StatusCodes.Status400BadRequest);
+
+        accounts.MapGet("/{id}", async (string id, AccountService service, CancellationToken ct) =>
+                ControlResults.From(await service.GetAsync(id, ct).ConfigureAwait(false)))
+            .WithName("GetAccount")
+            .WithSummary("Get one account.")
+            .Produces<AccountView>()
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
+        accounts.MapPatch("/{id}", async (string id, HttpRequest request, AccountService service, CancellationToken ct) =>
+            {
+                var body = await JsonBody.ReadAsync<AccountInput>(request, ct).ConfigureAwait(false);
+                return body.Error is { } error
+                    ? ControlResults.Error(error)
+                    : ControlResults.From(await service.UpdateAsync(id, body.Value!.Value, ct).ConfigureAwait(false));
+            })
+            .WithName("UpdateAccount")
+            .WithSummary("Change some fields of an account; send 'secret' to replace the credential.")
+            .AcceptsJson<AccountInput>()
+            .Produces<AccountView>()
+            .ProducesControlError(StatusCodes.Status400BadRequest)
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
+        accounts.MapDelete("/{id}", async (string id, AccountService service, CancellationToken ct) =>
+                await service.DeleteAsync(id, ct).ConfigureAwait(false) is { } error ? ControlResults.Error(error) : Results.NoContent())
+            .WithName("DeleteAccount")
+            .WithSummary("Delete an account.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
+        accounts.MapPost("/{id}/reset", async (string id, AccountService service, CancellationToken ct) =>
+                ControlResults.From(await service.ResetAsync(id, ct).ConfigureAwait(false)))
+            .WithName("ResetAccount")
+            .WithSummary("Clear the account's error state and cooldowns so it is tried again at once.")
+            .Produces<AccountView>()
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
+        return api;
+    }
+}

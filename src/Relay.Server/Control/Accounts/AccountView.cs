@@ -1,0 +1,77 @@
+using Relay.Core.Accounts;
+using Relay.Core.Snapshots;
+using Relay.Core.State;
+
+namespace Relay.Server.Control.Accounts;
+
+/// <summary>
+/// An account as the Control API shows it. Deliberately has no member that could carry the secret
+/// or its ciphertext; <see cref="HasSecret"/> is all an operator learns about it.
+/// </summary>
+internal sealed record AccountView(
+    string Id,
+    string Name,
+    string Platform,
+    string Type,
+    string BaseUrl,
+    int Priority,
+    int Weight,
+    int MaxConcurrency,
+    IReadOnlyList<string> Models,
+    IReadOnlyDictionary<string, string> ModelMap,
+    bool Enabled,
+    bool HasSecret,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    AccountStatusView Status)
+{
+    public static AccountView From(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) => new(
+        record.Id,
+        record.Name,
+        record.Platform,
+        record.Type,
+        record.BaseUrl,
+        record.Priority,
+        record.Weight,
+        record.MaxConcurrency,
+        record.Models,
+        record.ModelMap,
+        record.Enabled,
+        HasSecret: record.SecretCiphertext.Length > 0,
+        record.CreatedAt,
+        record.UpdatedAt,
+        AccountStatusView.From(record, snapshot, hotState, now));
+}
+
+/// <summary>Live state: <c>active</c>, <c>cooling</c> (until a time), <c>error</c> (with a reason) or <c>disabled</c>.</summary>
+internal sealed record AccountStatusView(string State, DateTimeOffset? Until, string? Reason, int InFlight)
+{
+    public const string Active = "active";
+    public const string Cooling = "cooling";
+    public const string Error = "error";
+    public const string Disabled = "disabled";
+
+    public static AccountStatusView From(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now)
+    {
+        var live = hotState.GetStatus(record.Id, now);
+
+        // Order matters: an operator's switch beats everything, then a problem no cooldown will fix
+        // (a secret the master key cannot decrypt), then the live health the request path maintains.
+        if (!record.Enabled)
+        {
+            return new(Disabled, null, null, live.InFlight);
+        }
+
+        if (snapshot.AccountsById.TryGetValue(record.Id, out var entry) && entry.UnusableReason is { } unusable)
+        {
+            return new(Error, null, unusable, live.InFlight);
+        }
+
+        return live.Health switch
+        {
+            AccountHealth.Cooling => new(Cooling, live.Until, live.Reason, live.InFlight),
+            AccountHealth.Error => new(Error, live.Until, live.Reason, live.InFlight),
+            _ => new(Active, null, null, live.InFlight),
+        };
+    }
+}

@@ -1,0 +1,26 @@
+using Relay.Server.Control.Accounts;
+using Relay.Server.Control.Keys;
+using Relay.Server.Control.Prices;
+using Relay.Server.Control.Usage;
+
+namespace Relay.Server.Control;
+
+/// <summary>
+/// Maps the Control API under <c>/api</c>. Inference also lives under <c>/api/v1/…</c> for
+/// claude-relay-service users; these routes never overlap with it.
+/// </summary>
+internal static class ControlApi
+{
+    public static IEndpointRouteBuilder MapControlApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.AddEndpointFilter<AdminTokenFilter>()
+            .ProducesControlError(StatusCodes.Status401Unauthorized);
+
+        api.MapAccounts()
+            .MapKeys()
+            .MapUsage()
+            .MapPrices();
+        return endpoints;
+    }
+}

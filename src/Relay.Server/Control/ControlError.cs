@@ -1,0 +1,22 @@
+namespace Relay.Server.Control;
+
+/// <summary>
+/// A Control API failure as a value. The type string is part of the contract
+/// (<c>invalid_request</c>, <c>not_found</c>, <c>unauthorized</c>); the HTTP status and the CLI
+/// exit code are derived from it in one place each (<see cref="ControlResults"/>, the CLI).
+/// </summary>
+internal sealed record ControlError(string Type, string Message)
+{
+    public const string InvalidRequestType = "invalid_request";
+    public const string NotFoundType = "not_found";
+    public const string UnauthorizedType = "unauthorized";
+
+    public static ControlError Invalid(string message) => new(InvalidRequestType, message);
+
+    public static ControlError NotFound(string message) => new(NotFoundType, message);
+
+    public static ControlError Unauthorized(string message) => new(UnauthorizedType, message);
+}
+
+/// <summary>The wire shape of every error: <c>{"error":{"type":…,"message":…}}</c>.</summary>
+internal sealed record ErrorEnvelope(ControlError Error);

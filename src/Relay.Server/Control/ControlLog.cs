@@ -1,0 +1,41 @@
+namespace Relay.Server.Control;
+
+/// <summary>Control API log events (ids 4000–4099). Ids, prefixes and names only; never a secret or a full key.</summary>
+internal static partial class ControlLog
+{
+    [LoggerMessage(4001, LogLevel.Information, "Account {AccountId} created ({Platform})")]
+    public static partial void AccountCreated(ILogger logger, string accountId, string platform);
+
+    [LoggerMessage(4002, LogLevel.Information, "Account {AccountId} updated (secret replaced: {SecretReplaced})")]
+    public static partial void AccountUpdated(ILogger logger, string accountId, bool secretReplaced);
+
+    [LoggerMessage(4003, LogLevel.Information, "Account {AccountId} deleted")]
+    public static partial void AccountDeleted(ILogger logger, string accountId);
+
+    [LoggerMessage(4004, LogLevel.Information, "Account {AccountId} reset by an operator")]
+    public static partial void AccountReset(ILogger logger, string accountId);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Checking for account resets requested by the CLI failed; will retry")]
+    public static partial void ResetPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4011, LogLevel.Information, "Key {KeyId} created ({Prefix}…)")]
+    public static partial void KeyCreated(ILogger logger, string keyId, string prefix);
+
+    [LoggerMessage(4012, LogLevel.Information, "Key {KeyId} updated")]
+    public static partial void KeyUpdated(ILogger logger, string keyId);
+
+    [LoggerMessage(4013, LogLevel.Information, "Key {KeyId} rotated (now {Prefix}…)")]
+    public static partial void KeyRotated(ILogger logger, string keyId, string prefix);
+
+    [LoggerMessage(4014, LogLevel.Information, "Key {KeyId} deleted")]
+    public static partial void KeyDeleted(ILogger logger, string keyId);
+
+    [LoggerMessage(4021, LogLevel.Information, "Price override set for {Model}")]
+    public static partial void PriceSet(ILogger logger, string model);
+
+    [LoggerMessage(4031, LogLevel.Warning, "The admin token was rotated by another process; the previous token no longer works")]
+    public static partial void AdminTokenReloaded(ILogger logger);
+
+    [LoggerMessage(4032, LogLevel.Warning, "Reloading the admin token hash failed; the current one stays in force")]
+    public static partial void AdminTokenReloadFailed(ILogger logger, Exception exception);
+}
