@@ -73,7 +73,7 @@ public sealed class AccountScheduler(IHotState state)
 
         if (!servesModel)
         {
-            return AccountSelection.None(NoAccountReason.ModelNotServed, null);
+            return AccountSelection.None(NoAccountReason.ModelNotServed, default);
         }
 
         return untried
@@ -118,9 +118,10 @@ public sealed class AccountScheduler(IHotState state)
     }
 
     /// <summary>When the first account serving the model should be free again: the end of the shortest cooldown, or 1 s when only concurrency limits are in the way.</summary>
-    public TimeSpan? EarliestRecovery(RelaySnapshot snapshot, string platform, string? model, DateTimeOffset now)
+    public Recovery EarliestRecovery(RelaySnapshot snapshot, string platform, string? model, DateTimeOffset now)
     {
         TimeSpan? best = null;
+        FailureKind? kind = null;
         foreach (var account in snapshot.Accounts)
         {
             if (!ServesRequest(account, platform, model))
@@ -139,9 +140,10 @@ public sealed class AccountScheduler(IHotState state)
             if (wait is { } w && (best is null || w < best))
             {
                 best = w;
+                kind = status.Health == AccountHealth.Cooling ? status.CoolingKind : null;
             }
         }
 
-        return best;
+        return new Recovery(best, kind);
     }
 }

@@ -16,9 +16,18 @@ public enum NoAccountReason
 }
 
 /// <summary>The outcome of one scheduling decision: a leased account, or why there is none.</summary>
-public readonly record struct AccountSelection(AccountEntry? Account, bool Sticky, NoAccountReason Reason, TimeSpan? RetryAfter)
+public readonly record struct AccountSelection(AccountEntry? Account, bool Sticky, NoAccountReason Reason, Recovery Recovery)
 {
-    public static AccountSelection Chosen(AccountEntry account, bool sticky) => new(account, sticky, default, null);
+    public TimeSpan? RetryAfter => Recovery.After;
 
-    public static AccountSelection None(NoAccountReason reason, TimeSpan? retryAfter) => new(null, false, reason, retryAfter);
+    public static AccountSelection Chosen(AccountEntry account, bool sticky) => new(account, sticky, default, default);
+
+    public static AccountSelection None(NoAccountReason reason, Recovery recovery) => new(null, false, reason, recovery);
 }
+
+/// <summary>
+/// When the first account serving a model should be usable again, and why it is out now
+/// (null kind: it is only at its concurrency limit). Lets a refusal say 429 when the pool is
+/// rate limited and 529 when it is merely busy.
+/// </summary>
+public readonly record struct Recovery(TimeSpan? After, Relay.Core.State.FailureKind? Kind);

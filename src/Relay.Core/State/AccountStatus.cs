@@ -14,7 +14,8 @@ public readonly record struct AccountStatus(
     DateTimeOffset? Until,
     string? Reason,
     int InFlight,
-    int ConsecutiveFailures)
+    int ConsecutiveFailures,
+    FailureKind? CoolingKind = null)
 {
     public static AccountStatus Fresh => new(AccountHealth.Active, null, null, 0, 0);
 }

@@ -85,6 +85,7 @@ public sealed class InProcessHotState : IHotState
         lock (state)
         {
             state.Reason = reason;
+            state.LastFailure = kind;
             switch (kind)
             {
                 case FailureKind.AuthRejected:
@@ -144,7 +145,7 @@ public sealed class InProcessHotState : IHotState
 
             if (now < state.CoolUntil)
             {
-                return new AccountStatus(AccountHealth.Cooling, state.CoolUntil, state.Reason, state.InFlight, state.ConsecutiveFailures);
+                return new AccountStatus(AccountHealth.Cooling, state.CoolUntil, state.Reason, state.InFlight, state.ConsecutiveFailures, state.LastFailure);
             }
 
             return new AccountStatus(AccountHealth.Active, null, null, state.InFlight, state.ConsecutiveFailures);
@@ -171,5 +172,8 @@ public sealed class InProcessHotState : IHotState
         public DateTimeOffset CoolUntil = DateTimeOffset.MinValue;
         public string? Reason;
         public string? AuthError;
+
+        /// <summary>What caused the current cooldown, so a refusal can name it (429 vs 529).</summary>
+        public FailureKind? LastFailure;
     }
 }

@@ -28,7 +28,9 @@ public static partial class RelayApp
             // appsettings.json ships next to the binary; the data directory stays relative to where Relay is started.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Precedence, lowest first: appsettings.json, RELAY_* variables, command-line arguments.
         builder.Configuration.AddRelayEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
 
         var options = ReadOptions(builder.Configuration);

@@ -146,13 +146,14 @@ internal sealed partial class MessagesProxy(
         }
 
         // Every attempt failed over and the budget of attempts is spent.
-        return await RefuseAsync(request, AccountSelection.None(NoAccountReason.AllTried, null), last, lastAccountId, tried.Count).ConfigureAwait(false);
+        return await RefuseAsync(request, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count).ConfigureAwait(false);
     }
 
     /// <summary>No account answered: tell the client in Anthropic's shape, with when to retry.</summary>
     private async Task<Outcome> RefuseAsync(RelayRequest request, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts)
     {
-        var retryAfter = selection.RetryAfter ?? EarliestRetry(request);
+        var recovery = selection.RetryAfter is null ? EarliestRecovery(request) : selection.Recovery;
+        var retryAfter = recovery.After;
         int status;
         string message;
         string? type = null;
@@ -165,7 +166,8 @@ internal sealed partial class MessagesProxy(
         }
         else
         {
-            (status, type, message) = last.Failure switch
+            // What this request saw decides; if it tried nothing, what keeps the pool out does.
+            (status, type, message) = (last.Failure ?? recovery.Kind) switch
             {
                 FailureKind.RateLimited => (429, "rate_limit_error", "All upstream accounts for this model are rate limited."),
                 FailureKind.Overloaded => (529, "overloaded_error", "Upstream accounts are overloaded."),
@@ -182,7 +184,7 @@ internal sealed partial class MessagesProxy(
         return new Outcome(account, result, attempts);
     }
 
-    private TimeSpan? EarliestRetry(RelayRequest request) =>
+    private Recovery EarliestRecovery(RelayRequest request) =>
         scheduler.EarliestRecovery(request.Snapshot, Platforms.Anthropic, request.Model, time.GetUtcNow());
 
     private void Record(RelayRequest request, Outcome outcome)

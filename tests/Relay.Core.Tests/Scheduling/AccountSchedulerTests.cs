@@ -129,6 +129,7 @@ public sealed class AccountSchedulerTests
         Assert.Null(none.Account);
         Assert.Equal(NoAccountReason.AllBusyOrCooling, none.Reason);
         Assert.Equal(TimeSpan.FromSeconds(12), none.RetryAfter);
+        Assert.Equal(FailureKind.RateLimited, none.Recovery.Kind);
     }
 
     [Fact]
