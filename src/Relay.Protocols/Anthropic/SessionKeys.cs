@@ -40,7 +40,13 @@ internal static class SessionKeys
         return Prefixed(UserPrefix, userId);
     }
 
-    /// <summary>SHA-256 of the raw system value followed by the raw first user message; null when both are absent.</summary>
+    /// <summary>
+    /// Bytes of each part that go into the hash. Bounded so a 500 KB prompt costs the same as a small
+    /// one; the full lengths are hashed too, so prompts that differ only past the bound and in size still differ.
+    /// </summary>
+    internal const int MaxHashedBytesPerPart = 16 * 1024;
+
+    /// <summary>SHA-256 of the (bounded) raw system value and raw first user message; null when both are absent.</summary>
     public static string? FromContent(ReadOnlySpan<byte> system, ReadOnlySpan<byte> firstUserMessage)
     {
         if (system.IsEmpty && firstUserMessage.IsEmpty)
@@ -48,17 +54,16 @@ internal static class SessionKeys
             return null;
         }
 
+        Span<byte> lengths = stackalloc byte[16];
+        BitConverter.TryWriteBytes(lengths, (long)system.Length);
+        BitConverter.TryWriteBytes(lengths[8..], (long)firstUserMessage.Length);
+
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        if (system.IsEmpty || firstUserMessage.IsEmpty)
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
         {
-            SHA256.HashData(system.IsEmpty ? firstUserMessage : system, digest);
-        }
-        else
-        {
-            // Same digest as hashing the concatenation, without copying a possibly large prompt.
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            hash.AppendData(system);
-            hash.AppendData(firstUserMessage);
+            hash.AppendData(system[..Math.Min(system.Length, MaxHashedBytesPerPart)]);
+            hash.AppendData(firstUserMessage[..Math.Min(firstUserMessage.Length, MaxHashedBytesPerPart)]);
+            hash.AppendData(lengths);
             hash.GetHashAndReset(digest);
         }
 

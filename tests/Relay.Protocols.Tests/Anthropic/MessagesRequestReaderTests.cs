@@ -22,8 +22,9 @@ public sealed class MessagesRequestReaderTests
         return error;
     }
 
-    private static string ExpectedHash(string rawJoined) =>
-        "h:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rawJoined))[..16]);
+    // The reader must hand exactly these raw spans to the session hash.
+    private static string? ExpectedHash(string rawSystem, string rawFirstUserMessage) =>
+        SessionKeys.FromContent(Encoding.UTF8.GetBytes(rawSystem), Encoding.UTF8.GetBytes(rawFirstUserMessage));
 
     [Fact]
     public void Reads_model_stream_and_the_model_token_position()
@@ -87,8 +88,19 @@ public sealed class MessagesRequestReaderTests
         const string first = """{"role":"user","content":[{"type":"text","text":"Fix the bug"}]}""";
         var head = Read("{\"model\":\"m\",\"system\":" + system + ",\"messages\":[" + first + ",{\"role\":\"assistant\",\"content\":\"ok\"}],\"metadata\":{}}");
 
-        Assert.Equal(ExpectedHash(system + first), head.SessionKey);
+        Assert.Equal(ExpectedHash(system, first), head.SessionKey);
         Assert.Equal(34, head.SessionKey!.Length);
+    }
+
+    [Fact]
+    public void Session_hash_tells_large_prompts_apart_by_content_and_size()
+    {
+        static string? Key(string text) => Read("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}").SessionKey;
+        var big = new string('a', 400_000);
+
+        Assert.Equal(Key(big), Key(big));
+        Assert.NotEqual(Key(big), Key("b" + big[1..]));
+        Assert.NotEqual(Key(big), Key(big + "a"));
     }
 
     [Fact]
@@ -99,17 +111,17 @@ public sealed class MessagesRequestReaderTests
         var later = Read(start + """,{"role":"assistant","content":"hi"},{"role":"user","content":"more"}],"stream":true}""");
 
         Assert.Equal(first.SessionKey, later.SessionKey);
-        Assert.Equal(ExpectedHash("\"Be brief.\"" + """{"role":"user","content":"hello"}"""), first.SessionKey);
+        Assert.Equal(ExpectedHash("\"Be brief.\"", """{"role":"user","content":"hello"}"""), first.SessionKey);
     }
 
     [Fact]
     public void Session_hash_skips_a_first_message_that_is_not_from_the_user()
     {
         var head = Read("""{"model":"m","messages":[{"content":"x","role":"assistant"}],"system":"s"}""");
-        Assert.Equal(ExpectedHash("\"s\""), head.SessionKey);
+        Assert.Equal(ExpectedHash("\"s\"", ""), head.SessionKey);
 
         Assert.Null(Read("""{"model":"m","messages":[{"role":"assistant","content":"x"}]}""").SessionKey);
-        Assert.Equal(ExpectedHash("""{"content":"x","role":"user"}"""), Read("""{"model":"m","messages":[{"content":"x","role":"user"}]}""").SessionKey);
+        Assert.Equal(ExpectedHash("", """{"content":"x","role":"user"}"""), Read("""{"model":"m","messages":[{"content":"x","role":"user"}]}""").SessionKey);
     }
 
     [Fact]
