@@ -5,6 +5,7 @@
 #
 #   bash bench/run.sh            # full matrix, 8 s per cell
 #   BENCH_SECONDS=3 bash bench/run.sh   # quicker, noisier
+#   BENCH_WARMUP=5                     # seconds of warm-up per target and body shape (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,7 +17,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2 (Debian package)"; apt-get update -qq >/dev/null && apt-get install -y -qq "$2" >/dev/null; }; }
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2 (Debian package)"; apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 need nginx nginx
 
@@ -30,12 +31,11 @@ wait_for() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null &
 sed -e "s#@WORK@#$WORK#g" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" bench/nginx.conf.template >"$WORK/nginx.conf"
 mkdir -p "$WORK/nginx-body" "$WORK/nginx-proxy"
 nginx -c "$WORK/nginx.conf" & PIDS+=($!)
+# exec: the recorded PID is Relay's own, so cleanup stops it and /proc/PID reports its memory.
 (cd "$WORK" && RELAY_URLS="http://127.0.0.1:$RELAY_PORT" RELAY_DATA_DIR="$WORK/data" RELAY_ADMIN_TOKEN="$ADMIN_TOKEN" \
-  Logging__LogLevel__Default=Warning "$WORK/relay/relay" >"$WORK/relay.log" 2>&1) & PIDS+=($!)
-RELAY_PID=$!
+  Logging__LogLevel__Default=Warning exec "$WORK/relay/relay" >"$WORK/relay.log" 2>&1) & PIDS+=($!)
+RELAY_PROC=$!
 wait_for "http://127.0.0.1:$RELAY_PORT/healthz"
-sleep 0.5
-RELAY_PROC=$(pgrep -f "$WORK/relay/relay" | head -1)
 
 api() { curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" -H "content-type: application/json" "$@"; }
 api -X POST "http://127.0.0.1:$RELAY_PORT/api/accounts" \
@@ -63,9 +63,14 @@ run_wrk() { # url conns body
     END { printf "%.3f %.3f %.0f %s\n", p50, p99, rps, (errs == "" ? 0 : errs) }'
 }
 
+# Warm every target on every body shape: .NET compiles hot paths in tiers (with profile-guided
+# optimisation), so the first seconds of a fresh process are not its steady state. nginx and the
+# upstream get the same warm-up, so nothing is favoured.
 echo "warming up…"
 for url in "http://127.0.0.1:$UPSTREAM_PORT" "http://127.0.0.1:$NGINX_PORT" "http://127.0.0.1:$RELAY_PORT"; do
-  BENCH_BODY="$WORK/body-1024-false.json" BENCH_KEY="$KEY" wrk -t2 -c32 -d3s -s bench/post.lua "$url/v1/messages" >/dev/null
+  for body in "$WORK"/body-*.json; do
+    BENCH_BODY="$body" BENCH_KEY="$KEY" wrk -t2 -c64 -d"${BENCH_WARMUP:-3}s" -s bench/post.lua "$url/v1/messages" >/dev/null
+  done
 done
 
 printf '\n| body | stream | conc | direct p50 / p99 ms | nginx p50 / p99 ms | relay p50 / p99 ms | relay added p50 / p99 ms | rps direct / nginx / relay | relay ÷ nginx rps | errors (d/n/r) |\n'

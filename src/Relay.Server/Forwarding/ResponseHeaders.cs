@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace Relay.Server.Forwarding;
 
@@ -8,21 +10,10 @@ internal static class ResponseHeaders
     public static void Copy(HttpResponseMessage upstream, HttpResponse response, bool stream)
     {
         response.StatusCode = (int)upstream.StatusCode;
-        foreach (var header in upstream.Headers)
-        {
-            if (HeaderRules.ForwardResponseHeader(header.Key))
-            {
-                response.Headers[header.Key] = header.Value.ToArray();
-            }
-        }
 
-        foreach (var header in upstream.Content.Headers)
-        {
-            if (HeaderRules.ForwardResponseHeader(header.Key))
-            {
-                response.Headers[header.Key] = header.Value.ToArray();
-            }
-        }
+        // NonValidated: the upstream's header text as received, without parsing it into typed values first.
+        CopyAll(upstream.Headers.NonValidated, response.Headers);
+        CopyAll(upstream.Content.Headers.NonValidated, response.Headers);
 
         if (stream)
         {
@@ -34,6 +25,19 @@ internal static class ResponseHeaders
             }
 
             response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        }
+    }
+
+    private static void CopyAll(HttpHeadersNonValidated source, IHeaderDictionary target)
+    {
+        foreach (var (name, values) in source)
+        {
+            if (!HeaderRules.ForwardResponseHeader(name))
+            {
+                continue;
+            }
+
+            target[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
         }
     }
 }

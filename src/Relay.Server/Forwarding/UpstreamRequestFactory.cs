@@ -18,7 +18,8 @@ internal static class UpstreamRequestFactory
     public static HttpRequestMessage Create(RelayRequest request, AccountEntry account)
     {
         var http = request.Http.Request;
-        var message = new HttpRequestMessage(new HttpMethod(http.Method), account.BaseUrl + request.UpstreamPath + http.QueryString.Value)
+        var method = HttpMethods.IsPost(http.Method) ? HttpMethod.Post : HttpMethods.IsGet(http.Method) ? HttpMethod.Get : new HttpMethod(http.Method);
+        var message = new HttpRequestMessage(method, account.BaseUrl + request.UpstreamPath + http.QueryString.Value)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -28,7 +29,15 @@ internal static class UpstreamRequestFactory
         {
             if (HeaderRules.ForwardRequestHeader(header.Key))
             {
-                message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+                // The single-value overload avoids boxing StringValues into an enumerable for the common case.
+                if (header.Value.Count == 1)
+                {
+                    message.Headers.TryAddWithoutValidation(header.Key, header.Value[0]);
+                }
+                else
+                {
+                    message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+                }
             }
         }
 
