@@ -87,10 +87,10 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
         string? type = null;
         try
         {
-            using var body = await BufferedBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             AnthropicErrors.TryReadError(body.Span, out type, out _);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
             // The status alone decides; an unreadable error body changes nothing.
         }
@@ -122,11 +122,11 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
     {
         var clientAborted = request.Http.RequestAborted;
         var status = (int)response.StatusCode;
-        BufferedBody body;
+        PooledBody body;
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            body = await BufferedBody.ReadAsync(stream, MaxBufferedResponseBytes, timeout.Token, timeout, _idle).ConfigureAwait(false);
+            body = await PooledBody.ReadAsync(stream, MaxBufferedResponseBytes, timeout.Token, response.Content.Headers.ContentLength, timeout, _idle).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Relay.Core.Snapshots;
+using Relay.Server.Forwarding;
 
 namespace Relay.Server.Inference;
 
@@ -16,7 +17,7 @@ internal sealed class RelayRequest(HttpContext http, KeyEntry key, RelaySnapshot
     public string UpstreamPath { get; } = upstreamPath;
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
 
-    public RequestBody? Body { get; set; }
+    public PooledBody? Body { get; set; }
 
     /// <summary>Model as the client asked for it; null for requests without one (model listing).</summary>
     public string? Model { get; set; }

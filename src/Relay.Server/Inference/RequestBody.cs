@@ -1,31 +1,18 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
+using Relay.Server.Forwarding;
 
 namespace Relay.Server.Inference;
 
 /// <summary>
-/// The inference request body, read once into a pooled buffer. Kept whole because failover may
-/// send the same bytes to a second account; returned to the pool when the request ends.
+/// Reads the inference request body once, whole: failover may send the same bytes to a second
+/// account. Size and encoding problems become values the caller turns into 413/415.
 /// </summary>
-internal sealed class RequestBody : IDisposable
+internal static class RequestBody
 {
-    private byte[] _buffer;
-
-    private RequestBody(byte[] buffer, int length)
+    public static async Task<(PooledBody? Body, BodyError Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        _buffer = buffer;
-        Length = length;
-    }
-
-    public int Length { get; }
-
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
-
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
-
-    public static async Task<(RequestBody? Body, BodyError Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is { } declared && declared > limit)
+        var cap = (int)Math.Min(limit, int.MaxValue - 1);
+        if (request.ContentLength is { } declared && declared > cap)
         {
             return (null, BodyError.TooLarge);
         }
@@ -38,63 +25,21 @@ internal sealed class RequestBody : IDisposable
         // Lift Kestrel's own cap to ours + 1 byte so that we, not Kestrel, decide and phrase the 413.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = limit + 1;
+            sizeFeature.MaxRequestBodySize = (long)cap + 1;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 1024, limit + 1));
-        var length = 0;
         try
         {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (null, BodyError.TooLarge);
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, BodyError.TooLarge);
-                }
-            }
+            var body = await PooledBody.ReadAsync(request.Body, cap, cancellationToken, request.ContentLength).ConfigureAwait(false);
+            return (body, BodyError.None);
+        }
+        catch (InvalidDataException)
+        {
+            return (null, BodyError.TooLarge);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return (null, BodyError.TooLarge);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-
-        return (new RequestBody(buffer, length), BodyError.None);
-    }
-
-    public void Dispose()
-    {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

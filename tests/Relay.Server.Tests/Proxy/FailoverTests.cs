@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Relay.Server.Tests.Infrastructure;
 
 namespace Relay.Server.Tests.Proxy;
@@ -200,5 +201,27 @@ public sealed class FailoverTests(UpstreamFixture upstream) : ProxyTestBase(upst
         Assert.Equal(good.Id, usage.AccountId);
         Assert.Equal("claude-x", usage.RequestedModel);
         Assert.Equal("claude-sonnet-4-5-20250929", usage.UpstreamModel);
+    }
+
+    [Fact]
+    public async Task A_large_non_json_error_page_from_a_proxy_in_front_of_the_upstream_still_fails_over()
+    {
+        // Gateways in front of providers answer 502/503 with big HTML pages, not Anthropic JSON.
+        var (bad, badPrefix) = await AddAccountAsync("ok-html-page", priority: 1);
+        Fake.Script(badPrefix, async (context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>" + new string('x', 300_000) + "</html>", context.RequestAborted);
+        });
+        var (_, goodPrefix) = await AddAccountAsync("ok", priority: 2);
+        var (_, client) = await NewClientAsync();
+
+        var (response, body) = await PostBytesAsync(client, "/v1/messages", Requests.Messages(stream: false));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(UpstreamTranscripts.Bytes(UpstreamTranscripts.TextJson, Requests.DefaultModel), body);
+        Assert.Equal(1, Fake.Count(goodPrefix));
+        Assert.Equal("cooling", (await Relay.GetAccountAsync(bad.Id)).State);
     }
 }
