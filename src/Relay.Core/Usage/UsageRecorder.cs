@@ -21,6 +21,9 @@ public sealed partial class UsageRecorder : BackgroundService
     private long _written;
     private long _lastDropLogTicks;
 
+    // 1 while a batch taken off the queue is being written; lets FlushAsync see events in transit.
+    private int _batchInFlight;
+
     public UsageRecorder(IUsageStore store, int capacity, ILogger<UsageRecorder> logger)
     {
         _store = store;
@@ -63,8 +66,6 @@ public sealed partial class UsageRecorder : BackgroundService
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private int _batchInFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
