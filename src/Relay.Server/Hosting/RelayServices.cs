@@ -18,7 +18,15 @@ internal static class RelayServices
     public static IServiceCollection AddRelayStorage(this IServiceCollection services, RelayOptions options)
     {
         var dataDir = Path.GetFullPath(options.DataDir);
-        Directory.CreateDirectory(dataDir);
+        // Owner-only: the directory holds the master key and the database of (encrypted) secrets.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
 
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
