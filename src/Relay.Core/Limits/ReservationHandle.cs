@@ -10,10 +10,12 @@ public sealed class ReservationHandle
 
     internal ReservationHandle(ReservedCharge[] charges)
     {
-        Charges = charges;
+        ChargeArray = charges;
     }
 
-    public IReadOnlyList<ReservedCharge> Charges { get; }
+    public IReadOnlyList<ReservedCharge> Charges => ChargeArray;
+
+    internal ReservedCharge[] ChargeArray { get; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

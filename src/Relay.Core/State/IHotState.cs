@@ -1,3 +1,5 @@
+using Relay.Core.Limits;
+
 namespace Relay.Core.State;
 
 /// <summary>
@@ -31,4 +33,39 @@ public interface IHotState
     string? GetSticky(string sessionKey, DateTimeOffset now);
 
     void SetSticky(string sessionKey, string accountId, TimeSpan ttl, DateTimeOffset now);
+
+    // ---- Limits (issue 4). Each call below is one atomic decision; see Relay.Core.Limits.WindowMath for window semantics.
+
+    /// <summary>
+    /// Checks every charge (a key's and its account's windowed rules together) and, only if all fit, adds all of
+    /// them. Refusals name the binding charge and when it would fit. An admitted result must end in exactly one
+    /// <see cref="Settle"/> or <see cref="Refund"/>.
+    /// </summary>
+    ReservationResult TryReserve(IReadOnlyList<LimitCharge> charges, CalendarSettings calendar, DateTimeOffset now);
+
+    /// <summary>Replaces the reserved token and cost estimates with the real usage, counted at <paramref name="now"/>.</summary>
+    void Settle(ReservationHandle handle, decimal actualTokens, decimal actualCost, CalendarSettings calendar, DateTimeOffset now);
+
+    /// <summary>Returns a reservation's tokens and cost (and its request count if <paramref name="includeRequests"/>).</summary>
+    void Refund(ReservationHandle handle, bool includeRequests = false);
+
+    /// <summary>Adds usage outside admission (seeding calendar and total caps from the usage store).</summary>
+    void AddLimitUsage(string scope, LimitMeter meter, LimitWindow window, decimal amount, CalendarSettings calendar, DateTimeOffset now);
+
+    /// <summary>Usage currently counted for a (scope, meter, window), for showing remaining limits.</summary>
+    decimal GetLimitUsage(string scope, LimitMeter meter, LimitWindow window, CalendarSettings calendar, DateTimeOffset now);
+
+    /// <summary>Takes a concurrency slot if fewer than <paramref name="max"/> are held and nobody is queued.</summary>
+    bool TryAcquireSlot(string scope, int max);
+
+    /// <summary>Ends a slot from <see cref="TryAcquireSlot"/> or an <see cref="SlotOutcome.Acquired"/> wait; hands it to the next waiter.</summary>
+    void ReleaseSlot(string scope);
+
+    /// <summary>
+    /// Takes a slot, or waits in a FIFO queue of at most <paramref name="queueSize"/> for up to <paramref name="timeout"/>.
+    /// Refuses at once when the queue is full. Never completes with <see cref="SlotOutcome.Acquired"/> without a slot held.
+    /// </summary>
+    ValueTask<SlotOutcome> WaitForSlotAsync(string scope, int max, int queueSize, TimeSpan timeout, CancellationToken cancellationToken);
+
+    int GetSlotsInFlight(string scope);
 }

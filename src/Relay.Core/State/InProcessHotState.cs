@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Relay.Core.Limits;
 
 namespace Relay.Core.State;
 
@@ -10,11 +11,24 @@ public sealed class InProcessHotState : IHotState
 {
     private readonly ConcurrentDictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly StickyMap _sticky;
+    private readonly LimitLedger _limits;
 
     public InProcessHotState(int maxStickySessions = 200_000)
+        : this(TimeProvider.System, maxStickySessions)
+    {
+    }
+
+    /// <param name="time">Clock for slot-queue timeouts and slot-only sweeps; limit decisions use the "now" they are given.</param>
+    /// <param name="maxStickySessions">Cap on remembered conversations.</param>
+    /// <param name="limitScopesSoftCapacity">Above this many limit scopes, idle ones are swept every second instead of every minute.</param>
+    public InProcessHotState(TimeProvider time, int maxStickySessions = 200_000, int limitScopesSoftCapacity = 50_000)
     {
         _sticky = new StickyMap(maxStickySessions);
+        _limits = new LimitLedger(time, limitScopesSoftCapacity);
     }
+
+    /// <summary>Limit scopes currently held (for tests and metrics).</summary>
+    internal int LimitScopeCount => _limits.ScopeCount;
 
     public bool TryAcquire(string accountId, int maxConcurrency, DateTimeOffset now)
     {
@@ -156,6 +170,32 @@ public sealed class InProcessHotState : IHotState
 
     public void SetSticky(string sessionKey, string accountId, TimeSpan ttl, DateTimeOffset now) =>
         _sticky.Set(sessionKey, accountId, now + ttl, now);
+
+    public ReservationResult TryReserve(IReadOnlyList<LimitCharge> charges, CalendarSettings calendar, DateTimeOffset now) =>
+        _limits.TryReserve(charges, calendar, now);
+
+    public void Settle(ReservationHandle handle, decimal actualTokens, decimal actualCost, CalendarSettings calendar, DateTimeOffset now) =>
+        _limits.Settle(handle, actualTokens, actualCost, calendar, now);
+
+    public void Refund(ReservationHandle handle, bool includeRequests = false) => _limits.Refund(handle, includeRequests);
+
+    public void AddLimitUsage(string scope, LimitMeter meter, LimitWindow window, decimal amount, CalendarSettings calendar, DateTimeOffset now) =>
+        _limits.AddUsage(scope, meter, window, amount, calendar, now);
+
+    public decimal GetLimitUsage(string scope, LimitMeter meter, LimitWindow window, CalendarSettings calendar, DateTimeOffset now) =>
+        _limits.GetUsed(scope, meter, window, calendar, now);
+
+    public bool TryAcquireSlot(string scope, int max) => _limits.TryAcquireSlot(scope, max);
+
+    public void ReleaseSlot(string scope) => _limits.ReleaseSlot(scope);
+
+    public ValueTask<SlotOutcome> WaitForSlotAsync(string scope, int max, int queueSize, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _limits.WaitForSlotAsync(scope, max, queueSize, timeout, cancellationToken);
+
+    public int GetSlotsInFlight(string scope) => _limits.GetInFlight(scope);
+
+    /// <summary>Drops idle limit scopes now (normally done by periodic sweeps). Returns how many were dropped.</summary>
+    internal int SweepLimits(DateTimeOffset now) => _limits.Sweep(now);
 
     private AccountState Get(string accountId) => _accounts.GetOrAdd(accountId, static _ => new AccountState());
 

@@ -1,0 +1,4 @@
+namespace Relay.Core.Policies;
+
+/// <summary>An operator-defined client family: User-Agents matching <paramref name="UserAgentGlob"/> belong to <paramref name="Family"/>.</summary>
+public sealed record ClientPattern(string Family, string UserAgentGlob);
