@@ -34,7 +34,14 @@ public static class RelayKeyGenerator
     public static string Hash(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+        // Runs once per inference request: hash from stack buffers, allocate only the hex result.
+        var byteCount = Encoding.UTF8.GetByteCount(key);
+        Span<byte> utf8 = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(key, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>The first characters (e.g. <c>cr_AbC4</c>): enough to recognise a key in a list, never enough to use it.</summary>

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Relay.Core.Security;
 using Relay.Core.Snapshots;
 
 namespace Relay.Server.Inference;
@@ -28,22 +27,6 @@ internal static class ClientKey
         return null;
     }
 
-    /// <summary>The hash under which the snapshot indexes keys (lower-case hex SHA-256), computed without heap churn beyond the result.</summary>
-    public static string Hash(string key)
-    {
-        if (key.Length > 512)
-        {
-            // Nothing that long was ever issued; do not spend effort hashing it.
-            return string.Empty;
-        }
-
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var written = Encoding.UTF8.GetBytes(key, utf8);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8[..written], hash);
-        return Convert.ToHexStringLower(hash);
-    }
-
     /// <returns>The key entry, or null with a message safe to show (it never contains the key).</returns>
     public static KeyEntry? Authenticate(HttpRequest request, RelaySnapshot snapshot, DateTimeOffset now, out string refusal)
     {
@@ -54,7 +37,8 @@ internal static class ClientKey
             return null;
         }
 
-        if (!snapshot.KeysByHash.TryGetValue(Hash(presented), out var key))
+        // The shape check turns junk away before any hashing; real keys are found by their hash.
+        if (!RelayKeyGenerator.LooksLikeKey(presented) || !snapshot.KeysByHash.TryGetValue(RelayKeyGenerator.Hash(presented), out var key))
         {
             refusal = "invalid x-api-key";
             return null;
