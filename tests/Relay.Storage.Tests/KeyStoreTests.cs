@@ -10,8 +10,8 @@ public sealed class KeyStoreTests
 
         await db.Config.InsertKeyAsync(key);
 
-        Assert.Equal(key, await db.Config.GetKeyAsync(key.Id));
-        Assert.Equal([key], await db.Config.ListKeysAsync());
+        Assert.Equivalent(key, await db.Config.GetKeyAsync(key.Id), strict: true);
+        Assert.Equivalent(new[] { key }, await db.Config.ListKeysAsync(), strict: true);
     }
 
     [Fact]

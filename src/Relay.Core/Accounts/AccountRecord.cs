@@ -1,3 +1,5 @@
+using Relay.Core.Limits;
+
 namespace Relay.Core.Accounts;
 
 /// <summary>
@@ -27,6 +29,18 @@ public sealed record AccountRecord
 
     /// <summary>Requested model name → upstream model name. A mapped model is always served.</summary>
     public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Ids of the groups this account belongs to.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>
+    /// True (the default) when any key without a binding may use the account. A non-shared account serves only
+    /// keys bound to it, directly or through one of its groups.
+    /// </summary>
+    public bool Shared { get; init; } = true;
+
+    /// <summary>Request, token and cost windows on the account, and optionally a concurrency rule (no queue).</summary>
+    public IReadOnlyList<LimitRule> Limits { get; init; } = [];
 
     public bool Enabled { get; init; } = true;
     public DateTimeOffset CreatedAt { get; init; }

@@ -1,3 +1,6 @@
+using Relay.Core.Limits;
+using Relay.Core.Policies;
+
 namespace Relay.Core.Keys;
 
 /// <summary>
@@ -15,7 +18,27 @@ public sealed record RelayKeyRecord
     public required string Prefix { get; init; }
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>Fixed expiry instant, if any.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Expiry relative to the first request made with the key (a "30 days from first use" trial).</summary>
+    public TimeSpan? ExpiresAfterFirstUse { get; init; }
+
+    /// <summary>When the key first passed authentication; null while it has never been used.</summary>
+    public DateTimeOffset? FirstUsedAt { get; init; }
+
+    /// <summary>A shared policy (<see cref="PolicyRecord"/>). A key has either this or an inline <see cref="Policy"/>, never both.</summary>
+    public string? PolicyId { get; init; }
+
+    /// <summary>The key's own policy; null (and no <see cref="PolicyId"/>) means unrestricted.</summary>
+    public KeyPolicy? Policy { get; init; }
+
+    /// <summary>The key's own limits, enforced together with those of its shared policy.</summary>
+    public IReadOnlyList<LimitRule> Limits { get; init; } = [];
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    public KeyExpiry Expiry => ExpiresAt is null && ExpiresAfterFirstUse is null ? KeyExpiry.Never : new KeyExpiry(ExpiresAt, ExpiresAfterFirstUse);
 }

@@ -1,5 +1,7 @@
 using Relay.Core.Accounts;
+using Relay.Core.Groups;
 using Relay.Core.Keys;
+using Relay.Core.Policies;
 using Relay.Core.Pricing;
 
 namespace Relay.Core.Storage;
@@ -31,6 +33,30 @@ public interface IConfigStore
     Task InsertKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default);
     Task<bool> UpdateKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default);
     Task<bool> DeleteKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the first use of a key; a no-op (false) when it already has one.</summary>
+    Task<bool> MarkKeyFirstUsedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<GroupRecord>> ListGroupsAsync(CancellationToken cancellationToken = default);
+    Task<GroupRecord?> GetGroupAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <exception cref="Storage.DuplicateNameException">Another group has this name (case-insensitive).</exception>
+    Task InsertGroupAsync(GroupRecord group, CancellationToken cancellationToken = default);
+    Task<bool> UpdateGroupAsync(GroupRecord group, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the group and its memberships (the accounts stay).</summary>
+    Task<bool> DeleteGroupAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes exactly <paramref name="accountIds"/> the members of the group (unknown account ids are ignored).</summary>
+    Task<bool> SetGroupMembersAsync(string groupId, IReadOnlyList<string> accountIds, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PolicyRecord>> ListPoliciesAsync(CancellationToken cancellationToken = default);
+    Task<PolicyRecord?> GetPolicyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <exception cref="Storage.DuplicateNameException">Another policy has this name (case-insensitive).</exception>
+    Task InsertPolicyAsync(PolicyRecord policy, CancellationToken cancellationToken = default);
+    Task<bool> UpdatePolicyAsync(PolicyRecord policy, CancellationToken cancellationToken = default);
+    Task<bool> DeletePolicyAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Operator overrides only; the shipped defaults live in <see cref="Pricing.PriceBook"/>.</summary>
     Task<IReadOnlyList<ModelPrice>> ListPriceOverridesAsync(CancellationToken cancellationToken = default);

@@ -9,7 +9,7 @@ internal sealed class AccountRow
     public const string Columns =
         "id AS Id, name AS Name, platform AS Platform, type AS Type, base_url AS BaseUrl, secret AS Secret, " +
         "priority AS Priority, weight AS Weight, max_concurrency AS MaxConcurrency, models AS Models, " +
-        "model_map AS ModelMap, enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "model_map AS ModelMap, shared AS Shared, limits AS Limits, enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -22,6 +22,8 @@ internal sealed class AccountRow
     public long MaxConcurrency { get; set; }
     public string Models { get; set; } = "[]";
     public string ModelMap { get; set; } = "{}";
+    public bool Shared { get; set; } = true;
+    public string Limits { get; set; } = "[]";
     public bool Enabled { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
@@ -39,6 +41,8 @@ internal sealed class AccountRow
         MaxConcurrency = account.MaxConcurrency,
         Models = JsonSerializer.Serialize([.. account.Models], StorageJsonContext.Default.StringArray),
         ModelMap = JsonSerializer.Serialize(new Dictionary<string, string>(account.ModelMap), StorageJsonContext.Default.DictionaryStringString),
+        Shared = account.Shared,
+        Limits = StoredJson.Limits(account.Limits),
         Enabled = account.Enabled,
         CreatedAt = UnixTime.ToMilliseconds(account.CreatedAt),
         UpdatedAt = UnixTime.ToMilliseconds(account.UpdatedAt),
@@ -57,6 +61,8 @@ internal sealed class AccountRow
         MaxConcurrency = checked((int)MaxConcurrency),
         Models = JsonSerializer.Deserialize(Models, StorageJsonContext.Default.StringArray) ?? [],
         ModelMap = JsonSerializer.Deserialize(ModelMap, StorageJsonContext.Default.DictionaryStringString) ?? [],
+        Shared = Shared,
+        Limits = StoredJson.Limits(Limits, $"account {Id}"),
         Enabled = Enabled,
         CreatedAt = UnixTime.FromMilliseconds(CreatedAt),
         UpdatedAt = UnixTime.FromMilliseconds(UpdatedAt),

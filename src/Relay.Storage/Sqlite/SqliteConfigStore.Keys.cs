@@ -23,8 +23,10 @@ public sealed partial class SqliteConfigStore
         {
             await MutateAsync(
                 """
-                INSERT INTO relay_keys (id, name, hash, prefix, enabled, expires_at, created_at, updated_at)
-                VALUES (@Id, @Name, @Hash, @Prefix, @Enabled, @ExpiresAt, @CreatedAt, @UpdatedAt)
+                INSERT INTO relay_keys (id, name, hash, prefix, enabled, expires_at, expires_after_first_use_ms, first_used_at,
+                    policy_id, policy, limits, created_at, updated_at)
+                VALUES (@Id, @Name, @Hash, @Prefix, @Enabled, @ExpiresAt, @ExpiresAfterFirstUseMs, @FirstUsedAt,
+                    @PolicyId, @Policy, @Limits, @CreatedAt, @UpdatedAt)
                 """,
                 KeyRow.From(key),
                 cancellationToken).ConfigureAwait(false);
@@ -35,7 +37,7 @@ public sealed partial class SqliteConfigStore
         }
     }
 
-    /// <remarks>created_at is kept from the insert.</remarks>
+    /// <remarks>created_at and first_used_at are kept: they record facts, whatever the caller sends.</remarks>
     /// <exception cref="DuplicateKeyHashException">The new hash belongs to another key.</exception>
     public async Task<bool> UpdateKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default)
     {
@@ -45,7 +47,8 @@ public sealed partial class SqliteConfigStore
             return await MutateAsync(
                 """
                 UPDATE relay_keys SET name = @Name, hash = @Hash, prefix = @Prefix, enabled = @Enabled,
-                    expires_at = @ExpiresAt, updated_at = @UpdatedAt
+                    expires_at = @ExpiresAt, expires_after_first_use_ms = @ExpiresAfterFirstUseMs,
+                    policy_id = @PolicyId, policy = @Policy, limits = @Limits, updated_at = @UpdatedAt
                 WHERE id = @Id
                 """,
                 KeyRow.From(key),
@@ -55,6 +58,15 @@ public sealed partial class SqliteConfigStore
         {
             throw DuplicateKeyHashException.ForKey(key.Id, ex);
         }
+    }
+
+    public Task<bool> MarkKeyFirstUsedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return MutateAsync(
+            "UPDATE relay_keys SET first_used_at = @at WHERE id = @id AND first_used_at IS NULL",
+            new { id, at = UnixTime.ToMilliseconds(at) },
+            cancellationToken);
     }
 
     /// <remarks>Usage events of the key are kept.</remarks>

@@ -69,6 +69,24 @@ public sealed partial class SqliteConfigStore(SqliteDatabase database) : IConfig
         return true;
     }
 
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE; relay_keys has one UNIQUE column besides its primary key: hash.</summary>
+    /// <summary>
+    /// Runs several writes in one transaction with the version bump. <paramref name="work"/> returns false when
+    /// nothing matched; then nothing is committed and the version stays.
+    /// </summary>
+    private async Task<bool> MutateManyAsync(Func<SqliteConnection, SqliteTransaction, Task<bool>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (!await work(connection, transaction).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(BumpVersion, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        transaction.Commit();
+        return true;
+    }
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE: relay_keys.hash, groups.name and policies.name are the UNIQUE columns besides primary keys.</summary>
     private static bool IsUniqueViolation(SqliteException exception) => exception.SqliteExtendedErrorCode == 2067;
 }

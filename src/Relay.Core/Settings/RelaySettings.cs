@@ -1,0 +1,85 @@
+using Relay.Core.Limits;
+using Relay.Core.Policies;
+
+namespace Relay.Core.Settings;
+
+/// <summary>
+/// Live settings an operator changes through the Control API (stored under <see cref="StorageName"/> in the
+/// config store, so a change reaches the request path with the next snapshot, no restart).
+/// </summary>
+public sealed record RelaySettings
+{
+    public const string StorageName = "relay.settings";
+
+    /// <summary>IANA (or Windows) time zone id for "1d" and "1w" limit windows and daily reports.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>Weekly limits reset on this day at <see cref="DayResetHour"/>.</summary>
+    public DayOfWeek WeekStartsOn { get; init; } = DayOfWeek.Monday;
+
+    /// <summary>Local hour (0–23) at which daily and weekly limits reset.</summary>
+    public int DayResetHour { get; init; }
+
+    /// <summary>Operator-defined client families for key policies, matched against the whole User-Agent.</summary>
+    public IReadOnlyList<ClientPattern> ClientPatterns { get; init; } = [];
+
+    public static RelaySettings Default { get; } = new();
+
+    /// <summary>The calendar for limit windows; an unknown zone id falls back to UTC (validation refuses it on write).</summary>
+    public CalendarSettings ToCalendar() =>
+        new(TryFindTimeZone(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc, WeekStartsOn, DayResetHour);
+
+    public static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Checks every field; the error names the one at fault.</summary>
+    public string? Validate()
+    {
+        if (!TryFindTimeZone(TimeZone, out _))
+        {
+            return $"timeZone \"{TimeZone}\" is not a known time zone id (e.g. \"UTC\", \"Europe/Berlin\", \"America/New_York\")";
+        }
+
+        if (DayResetHour is < 0 or > 23)
+        {
+            return "dayResetHour must be between 0 and 23";
+        }
+
+        if (!Enum.IsDefined(WeekStartsOn))
+        {
+            return "weekStartsOn must be a day of the week";
+        }
+
+        if (ClientPatterns.Count > 100)
+        {
+            return "clientPatterns: at most 100 entries";
+        }
+
+        for (var i = 0; i < ClientPatterns.Count; i++)
+        {
+            var p = ClientPatterns[i];
+            if (p is null || string.IsNullOrWhiteSpace(p.Family) || string.IsNullOrWhiteSpace(p.UserAgentGlob) || p.UserAgentGlob.Length > 500)
+            {
+                return $"clientPatterns[{i}] needs a family and a userAgent pattern (at most 500 characters)";
+            }
+        }
+
+        return null;
+    }
+}
