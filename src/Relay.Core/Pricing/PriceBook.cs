@@ -75,6 +75,10 @@ public sealed class PriceBook
               + usage.CacheRead * p.CacheRead) / 1_000_000m;
     }
 
+    /// <summary>What <paramref name="inputTokens"/> of prompt cost on <paramref name="model"/>: the estimate reserved against cost limits.</summary>
+    public decimal InputCost(string? model, decimal inputTokens) =>
+        Find(model) is { } p ? inputTokens * p.Input / 1_000_000m : 0m;
+
     private static List<ModelPrice> LoadShipped()
     {
         using var stream = typeof(PriceBook).Assembly.GetManifestResourceStream("Relay.Core.Pricing.prices.json")

@@ -1,41 +1,49 @@
+using Relay.Core.Limits;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 
 namespace Relay.Core.Scheduling;
 
 /// <summary>
-/// Picks the account for one attempt and leases it:
-/// 1. the conversation's sticky account, if it still serves the model and can take the request;
+/// Picks the account for one attempt from a pool (shared, a group, or a dedicated account) and leases it:
+/// 1. the conversation's sticky account, if it is in the pool, still serves the model and can take the request;
 /// 2. otherwise the lowest priority tier that has an available account, where the choice inside
 ///    the tier is weighted random with weight / (in-flight + 1), so idle pools split by weight and
 ///    busy accounts receive less.
-/// The returned account is leased (see <see cref="IHotState.TryAcquire"/>); the caller releases it.
+/// An account with limit rules must also admit the request's estimate (one atomic reservation); one at its
+/// limit is skipped like a busy one. The returned account is leased (see <see cref="IHotState.TryAcquire"/>) and
+/// carries its reservation; the caller releases both.
 /// </summary>
 public sealed class AccountScheduler(IHotState state)
 {
     public AccountSelection Select(
         RelaySnapshot snapshot,
+        AccountPool pool,
         string platform,
         string? model,
         string? sessionKey,
         IReadOnlyCollection<string> alreadyTried,
+        UsageEstimate estimate,
         DateTimeOffset now)
     {
+        TimeSpan? limitWait = null;
+        var limited = false;
         if (sessionKey is not null
             && state.GetSticky(sessionKey, now) is { } stickyId
             && snapshot.AccountsById.TryGetValue(stickyId, out var sticky)
+            && pool.Contains(sticky)
             && IsCandidate(sticky, platform, model, alreadyTried)
-            && state.TryAcquire(sticky.Id, sticky.MaxConcurrency, now))
+            && TryLease(snapshot, sticky, model, estimate, now, ref limited, ref limitWait) is { } stickyReservation)
         {
-            return AccountSelection.Chosen(sticky, sticky: true);
+            return AccountSelection.Chosen(sticky, sticky: true, stickyReservation);
         }
 
         var servesModel = false;
         var untried = false;
-        var accounts = snapshot.Accounts;
+        var accounts = pool.Accounts;
         var index = 0;
 
-        // Small, stack-friendly buffer of the current tier's candidates; pools are tens of accounts.
+        // Small buffer of the current tier's candidates; pools are tens of accounts.
         var tier = new List<AccountEntry>(8);
         while (index < accounts.Count)
         {
@@ -62,9 +70,9 @@ public sealed class AccountScheduler(IHotState state)
             while (tier.Count > 0)
             {
                 var pick = PickWeighted(tier, now);
-                if (state.TryAcquire(pick.Id, pick.MaxConcurrency, now))
+                if (TryLease(snapshot, pick, model, estimate, now, ref limited, ref limitWait) is { } reservation)
                 {
-                    return AccountSelection.Chosen(pick, sticky: false);
+                    return AccountSelection.Chosen(pick, sticky: false, reservation);
                 }
 
                 tier.Remove(pick);
@@ -76,10 +84,58 @@ public sealed class AccountScheduler(IHotState state)
             return AccountSelection.None(NoAccountReason.ModelNotServed, default);
         }
 
-        return untried
-            ? AccountSelection.None(NoAccountReason.AllBusyOrCooling, EarliestRecovery(snapshot, platform, model, now))
-            : AccountSelection.None(NoAccountReason.AllTried, EarliestRecovery(snapshot, platform, model, now));
+        if (!untried)
+        {
+            return AccountSelection.None(NoAccountReason.AllTried, EarliestRecovery(pool, platform, model, now));
+        }
+
+        var recovery = EarliestRecovery(pool, platform, model, now);
+        if (limited && (recovery.After is null || (limitWait is { } lw && lw < recovery.After && recovery.Kind is null)))
+        {
+            // Accounts turned the request away on their own limits; say when the first of them has room again.
+            return AccountSelection.None(NoAccountReason.AccountLimits, new Recovery(limitWait, null));
+        }
+
+        return AccountSelection.None(NoAccountReason.AllBusyOrCooling, recovery);
     }
+
+    /// <summary>Leases the account and reserves against its limits; null (lease released) when either refuses.</summary>
+    private ReservationHandle? TryLease(
+        RelaySnapshot snapshot, AccountEntry account, string? model, UsageEstimate estimate, DateTimeOffset now,
+        ref bool limited, ref TimeSpan? limitWait)
+    {
+        if (!state.TryAcquire(account.Id, account.MaxConcurrency, now))
+        {
+            return null;
+        }
+
+        if (account.WindowRules.Length == 0)
+        {
+            return NoReservation;
+        }
+
+        var cost = estimate.Tokens > 0 && model is not null
+            ? snapshot.Prices.InputCost(account.MapModel(model), estimate.Tokens)
+            : 0m;
+        var charges = LimitCharges.For(account.Scope, account.WindowRules, estimate.Tokens, cost);
+        var result = state.TryReserve(charges, snapshot.Calendar, now);
+        if (result.Admitted)
+        {
+            return result.Handle;
+        }
+
+        state.Release(account.Id);
+        limited = true;
+        if (result.RetryAfter is { } wait && (limitWait is null || wait < limitWait))
+        {
+            limitWait = wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>Stands in for "nothing reserved" so a chosen account always has a handle to settle.</summary>
+    internal static ReservationHandle NoReservation { get; } = new([]);
 
     private static bool IsCandidate(AccountEntry account, string platform, string? model, IReadOnlyCollection<string> tried) =>
         ServesRequest(account, platform, model) && !tried.Contains(account.Id);
@@ -117,12 +173,12 @@ public sealed class AccountScheduler(IHotState state)
         return tier[^1];
     }
 
-    /// <summary>When the first account serving the model should be free again: the end of the shortest cooldown, or 1 s when only concurrency limits are in the way.</summary>
-    public Recovery EarliestRecovery(RelaySnapshot snapshot, string platform, string? model, DateTimeOffset now)
+    /// <summary>When the first account of the pool serving the model should be free again: the end of the shortest cooldown, or 1 s when only concurrency limits are in the way.</summary>
+    public Recovery EarliestRecovery(AccountPool pool, string platform, string? model, DateTimeOffset now)
     {
         TimeSpan? best = null;
         FailureKind? kind = null;
-        foreach (var account in snapshot.Accounts)
+        foreach (var account in pool.Accounts)
         {
             if (!ServesRequest(account, platform, model))
             {

@@ -13,16 +13,22 @@ public enum NoAccountReason
 
     /// <summary>Every account that serves the model has already been tried for this request.</summary>
     AllTried,
+
+    /// <summary>The available accounts refused the request on their own request, token or cost limits.</summary>
+    AccountLimits,
 }
 
-/// <summary>The outcome of one scheduling decision: a leased account, or why there is none.</summary>
-public readonly record struct AccountSelection(AccountEntry? Account, bool Sticky, NoAccountReason Reason, Recovery Recovery)
+/// <summary>
+/// The outcome of one scheduling decision: a leased account with its limit reservation (settle or refund it
+/// exactly once), or why there is none.
+/// </summary>
+public readonly record struct AccountSelection(AccountEntry? Account, bool Sticky, NoAccountReason Reason, Recovery Recovery, Limits.ReservationHandle? Reservation)
 {
     public TimeSpan? RetryAfter => Recovery.After;
 
-    public static AccountSelection Chosen(AccountEntry account, bool sticky) => new(account, sticky, default, default);
+    public static AccountSelection Chosen(AccountEntry account, bool sticky, Limits.ReservationHandle reservation) => new(account, sticky, default, default, reservation);
 
-    public static AccountSelection None(NoAccountReason reason, Recovery recovery) => new(null, false, reason, recovery);
+    public static AccountSelection None(NoAccountReason reason, Recovery recovery) => new(null, false, reason, recovery, null);
 }
 
 /// <summary>

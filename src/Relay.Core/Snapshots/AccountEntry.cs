@@ -1,4 +1,5 @@
 using Relay.Core.Accounts;
+using Relay.Core.Limits;
 
 namespace Relay.Core.Snapshots;
 
@@ -17,6 +18,17 @@ public sealed class AccountEntry
         UnusableReason = unusableReason;
         _models = new ModelMatcher(record.Models);
         BaseUrl = record.BaseUrl.TrimEnd('/');
+        Scope = LimitScopes.Account(record.Id);
+        WindowRules = [.. record.Limits.Where(r => r.Meter != LimitMeter.Concurrency)];
+
+        // A concurrency rule in the account's limits is the same cap as maxConcurrency: the smaller wins.
+        var rule = record.Limits.Where(r => r.Meter == LimitMeter.Concurrency).Select(r => (int)r.Max).DefaultIfEmpty(0).Min();
+        MaxConcurrency = (record.MaxConcurrency, rule) switch
+        {
+            (0, var r) => r,
+            (var m, 0) => m,
+            (var m, var r) => Math.Min(m, r),
+        };
     }
 
     public AccountRecord Record { get; }
@@ -25,7 +37,18 @@ public sealed class AccountEntry
     public string Platform => Record.Platform;
     public int Priority => Record.Priority;
     public int Weight => Math.Max(1, Record.Weight);
-    public int MaxConcurrency => Record.MaxConcurrency;
+
+    /// <summary>Most requests in flight at once (0 = unlimited): the smaller of maxConcurrency and a concurrency limit rule.</summary>
+    public int MaxConcurrency { get; }
+
+    /// <summary>May keys without a binding use it? See <see cref="AccountRecord.Shared"/>.</summary>
+    public bool Shared => Record.Shared;
+
+    /// <summary>The hot-state scope of the account's limit counters.</summary>
+    public string Scope { get; }
+
+    /// <summary>Requests, tokens and cost rules on the account, reserved per attempt.</summary>
+    public LimitRule[] WindowRules { get; }
     public bool Enabled => Record.Enabled;
 
     /// <summary>Base URL without a trailing slash; request paths are appended to it.</summary>
@@ -38,6 +61,11 @@ public sealed class AccountEntry
     public string? UnusableReason { get; }
 
     public bool IsUsable => Enabled && Secret is not null;
+
+    /// <summary>This account alone, as the pool of a key dedicated to it (built once, not per request).</summary>
+    public AccountPool AsDedicatedPool => _dedicatedPool ??= AccountPool.Dedicated(this);
+
+    private AccountPool? _dedicatedPool;
 
     /// <summary>True when this account may serve <paramref name="model"/>: it is mapped, or it matches the model list (empty list = all).</summary>
     public bool Serves(string model) => Record.ModelMap.ContainsKey(model) || _models.Matches(model);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Relay.Core.Pricing;
+using Relay.Core.Policies;
 using Relay.Core.Security;
+using Relay.Core.Settings;
 using Relay.Core.Storage;
 
 namespace Relay.Core.Snapshots;
@@ -9,9 +11,15 @@ namespace Relay.Core.Snapshots;
 /// Builds <see cref="RelaySnapshot"/>s from the config store and swaps them in atomically.
 /// Rebuilds are serialised; a rebuild is skipped when the store's version has not moved.
 /// </summary>
-public sealed partial class SnapshotManager(IConfigStore store, SecretProtector protector, ILogger<SnapshotManager> logger)
+public sealed partial class SnapshotManager(
+    IConfigStore store,
+    SecretProtector protector,
+    ILogger<SnapshotManager> logger,
+    IEnumerable<ISnapshotPreparer>? preparers = null)
     : ISnapshotSource
 {
+    private readonly ISnapshotPreparer[] _preparers = [.. preparers ?? []];
+
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private RelaySnapshot _current = RelaySnapshot.Empty;
     private bool _loaded;
@@ -34,6 +42,9 @@ public sealed partial class SnapshotManager(IConfigStore store, SecretProtector 
             var accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
             var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
             var overrides = await store.ListPriceOverridesAsync(cancellationToken).ConfigureAwait(false);
+            var groups = await store.ListGroupsAsync(cancellationToken).ConfigureAwait(false);
+            var policies = (await store.ListPoliciesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Id, StringComparer.Ordinal);
+            var settings = RelaySettingsJson.Parse(await store.GetSettingAsync(RelaySettings.StorageName, cancellationToken).ConfigureAwait(false));
 
             var accountEntries = accounts.Select(record =>
             {
@@ -51,8 +62,17 @@ public sealed partial class SnapshotManager(IConfigStore store, SecretProtector 
             var snapshot = new RelaySnapshot(
                 version,
                 accountEntries,
-                keys.Select(k => new KeyEntry(k)),
-                PriceBook.Shipped.WithOverrides(overrides));
+                keys.Select(k => new KeyEntry(k, k.PolicyId is { } id ? policies.GetValueOrDefault(id) : null)),
+                PriceBook.Shipped.WithOverrides(overrides),
+                groups,
+                settings);
+
+            // E.g. seeding limit counters for new rules from the usage store: done before the snapshot that
+            // carries the rules goes live, so no request is admitted against an unseeded counter.
+            foreach (var preparer in _preparers)
+            {
+                await preparer.PrepareAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            }
 
             Volatile.Write(ref _current, snapshot);
             _loaded = true;

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Relay.Core.Admission;
 using Relay.Core.Scheduling;
 using Relay.Core.Security;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
 using Relay.Core.Usage;
+using Relay.Server.Admission;
 using Relay.Server.Control;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
@@ -46,6 +48,10 @@ internal static class RelayServices
     {
         services.AddRelayStorage(options);
         services.TryAddSingleton<AccountScheduler>();
+        services.TryAddSingleton<KeyAdmission>();
+        services.TryAddSingleton<KeyFirstUse>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyFirstUse>());
+        services.AddSingleton<ISnapshotPreparer, LimitSeeder>();
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<AnthropicForwarder>();
         services.TryAddSingleton<MessagesProxy>();

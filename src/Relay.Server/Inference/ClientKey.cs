@@ -1,5 +1,6 @@
 using Relay.Core.Security;
 using Relay.Core.Snapshots;
+using Relay.Server.Admission;
 
 namespace Relay.Server.Inference;
 
@@ -28,7 +29,7 @@ internal static class ClientKey
     }
 
     /// <returns>The key entry, or null with a message safe to show (it never contains the key).</returns>
-    public static KeyEntry? Authenticate(HttpRequest request, RelaySnapshot snapshot, DateTimeOffset now, out string refusal)
+    public static KeyEntry? Authenticate(HttpRequest request, RelaySnapshot snapshot, DateTimeOffset now, KeyFirstUse firstUse, out string refusal)
     {
         var presented = Find(request);
         if (string.IsNullOrEmpty(presented))
@@ -44,7 +45,7 @@ internal static class ClientKey
             return null;
         }
 
-        if (key.RefusalReason(now) is { } reason)
+        if (key.RefusalReason(now, firstUse.Get(key)) is { } reason)
         {
             refusal = reason;
             return null;

@@ -1,9 +1,12 @@
 using Relay.Core.Accounts;
+using Relay.Core.Admission;
+using Relay.Core.Limits;
 using Relay.Core.Scheduling;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Usage;
 using Relay.Protocols.Anthropic;
+using Relay.Server.Admission;
 using Relay.Server.Forwarding;
 using Relay.Server.Hosting;
 
@@ -11,16 +14,20 @@ namespace Relay.Server.Inference;
 
 /// <summary>
 /// The Anthropic request path, top to bottom:
-/// 1. authenticate the relay key (snapshot lookup by hash);
+/// 1. authenticate the relay key (snapshot lookup by hash) and check its expiry;
 /// 2. read the body once and its head (model, stream, conversation);
-/// 3. choose and lease an account (sticky, priority, weight, load, health);
-/// 4. send it, classify the answer, and relay it — or fail over to the next account;
-/// 5. settle: release the lease, update account health and stickiness, record one usage event.
+/// 3. admit: the key's policy, a concurrency slot, and one reservation against its windowed limits;
+/// 4. choose and lease an account from the key's pool (sticky, priority, weight, load, health, account limits);
+/// 5. send it, classify the answer, and relay it — or fail over to the next account;
+/// 6. settle: release the lease and slot, settle the reservations with the real usage, update account health
+///    and stickiness, record one usage event.
 /// No step touches the database.
 /// </summary>
 internal sealed partial class MessagesProxy(
     ISnapshotSource snapshots,
     AccountScheduler scheduler,
+    KeyAdmission admission,
+    KeyFirstUse firstUse,
     IHotState state,
     AnthropicForwarder forwarder,
     UsageRecorder usage,
@@ -32,17 +39,20 @@ internal sealed partial class MessagesProxy(
 
     /// <param name="upstreamPath">The Anthropic path to call, e.g. <c>/v1/messages</c>.</param>
     /// <param name="hasBody">POST routes carry a JSON body with a model; GET /v1/models does not.</param>
-    public async Task HandleAsync(HttpContext context, string upstreamPath, bool hasBody)
+    /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens and listing models do not).</param>
+    public async Task HandleAsync(HttpContext context, string upstreamPath, bool hasBody, bool metered)
     {
         // 1. Authenticate.
         var snapshot = snapshots.Current;
-        var key = ClientKey.Authenticate(context.Request, snapshot, time.GetUtcNow(), out var refusal);
+        var now = time.GetUtcNow();
+        var key = ClientKey.Authenticate(context.Request, snapshot, now, firstUse, out var refusal);
         if (key is null)
         {
             await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, refusal).ConfigureAwait(false);
             return;
         }
 
+        firstUse.Note(key);
         var request = new RelayRequest(context, key, snapshot, upstreamPath);
         try
         {
@@ -52,15 +62,72 @@ internal sealed partial class MessagesProxy(
                 return;
             }
 
-            // 3–4. Attempts.
-            var outcome = await ForwardWithFailoverAsync(request).ConfigureAwait(false);
+            // 3. Admission: policy first, it needs nothing but the request head.
+            if (KeyAdmission.CheckPolicy(snapshot, key, Platforms.Anthropic, request.Model, context.Request.Headers.UserAgent.ToString()) is { } denied)
+            {
+                await RefuseAsync(request, denied).ConfigureAwait(false);
+                return;
+            }
 
-            // 5. Settle.
-            Record(request, outcome);
+            await AdmitAndForwardAsync(request, metered).ConfigureAwait(false);
         }
         finally
         {
             request.Body?.Dispose();
+        }
+    }
+
+    private async Task AdmitAndForwardAsync(RelayRequest request, bool metered)
+    {
+        var key = request.Key;
+        var (slot, slotRefusal) = await admission.AcquireSlotAsync(key, request.Http.RequestAborted).ConfigureAwait(false);
+        if (slot == SlotOutcome.Cancelled)
+        {
+            Record(request, new Outcome(null, new AttemptResult { ClientGone = true, ClientStatus = 499, ErrorClass = ErrorClasses.ClientClosed }, 0));
+            return;
+        }
+
+        if (slotRefusal is { } busy)
+        {
+            await RefuseAsync(request, busy).ConfigureAwait(false);
+            return;
+        }
+
+        ReservationHandle? reservation = null;
+        Outcome? outcome = null;
+        try
+        {
+            if (metered && request.Body is { } body && (key.NeedsUsageEstimate || request.Snapshot.AccountsNeedUsageEstimate))
+            {
+                var tokens = PromptSizeEstimator.EstimateInputTokens(body.Span);
+                request.Estimate = new UsageEstimate(tokens, request.Snapshot.Prices.InputCost(request.Model, tokens));
+            }
+
+            if (metered)
+            {
+                (reservation, var limited) = admission.Reserve(request.Snapshot, key, request.Estimate.Tokens, request.Estimate.Cost, time.GetUtcNow());
+                if (limited is { } over)
+                {
+                    await RefuseAsync(request, over).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            // 4–5. Attempts.
+            outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
+
+            // 6. Settle and record.
+            Record(request, outcome.Value);
+        }
+        finally
+        {
+            // Also on exceptions and client aborts: a reservation is always settled or refunded, a slot always freed.
+            var o = outcome.GetValueOrDefault();
+            admission.Complete(request.Snapshot, reservation, o.Result.Usage.Total, o.Cost, o.ReachedUpstream, time.GetUtcNow());
+            if (slot == SlotOutcome.Acquired)
+            {
+                admission.ReleaseSlot(key);
+            }
         }
     }
 
@@ -96,33 +163,50 @@ internal sealed partial class MessagesProxy(
         return true;
     }
 
-    private async Task<Outcome> ForwardWithFailoverAsync(RelayRequest request)
+    private async Task<Outcome> ForwardWithFailoverAsync(RelayRequest request, bool metered)
     {
         var tried = new List<string>(capacity: 2);
         AttemptResult last = default;
         string? lastAccountId = null;
+        var choice = PoolChoice.For(request.Snapshot, request.Key, Platforms.Anthropic);
+        var pool = choice.Pool;
+        var reachedUpstream = false;
 
         for (var attempt = 1; attempt <= Math.Max(1, options.MaxAttempts); attempt++)
         {
             var now = time.GetUtcNow();
-            var selection = scheduler.Select(request.Snapshot, Platforms.Anthropic, request.Model, request.SessionKey, tried, now);
+            var selection = scheduler.Select(request.Snapshot, pool, Platforms.Anthropic, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
+            if (selection.Account is null && choice.Fallback is { } fallback && pool != fallback)
+            {
+                // The dedicated account cannot serve; this key may use its pool instead.
+                pool = fallback;
+                selection = scheduler.Select(request.Snapshot, pool, Platforms.Anthropic, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
+            }
+
             if (selection.Account is not { } account)
             {
-                return await RefuseAsync(request, selection, last, lastAccountId, tried.Count).ConfigureAwait(false);
+                return await RefuseNoAccountAsync(request, choice, pool, selection, last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
             }
 
             tried.Add(account.Id);
             lastAccountId = account.Id;
+            request.GroupId = pool.GroupId;
             AttemptResult result;
             try
             {
                 result = await forwarder.SendAsync(request, account).ConfigureAwait(false);
+            }
+            catch
+            {
+                state.Refund(selection.Reservation!, includeRequests: false);
+                throw;
             }
             finally
             {
                 state.Release(account.Id);
             }
 
+            reachedUpstream |= result.UpstreamStatus != 0 || result.Committed;
             last = result;
             if (result.Failure is { } kind)
             {
@@ -134,30 +218,74 @@ internal sealed partial class MessagesProxy(
                 state.ReportSuccess(account.Id);
             }
 
+            var cost = CostOf(request, account, result);
             if (result.Committed || result.ClientGone)
             {
+                SettleAccount(request, selection.Reservation!, result, cost);
                 if (request.SessionKey is { } session && result.Failure is null && !result.ClientGone)
                 {
                     state.SetSticky(session, account.Id, _stickyTtl, time.GetUtcNow());
                 }
 
-                return new Outcome(account, result, tried.Count);
+                return new Outcome(account, result, tried.Count) { Cost = cost, ReachedUpstream = reachedUpstream };
             }
+
+            // Failing over: this account served nothing; its request count stays (the attempt reached it).
+            state.Refund(selection.Reservation!, includeRequests: result.UpstreamStatus == 0);
         }
 
         // Every attempt failed over and the budget of attempts is spent.
-        return await RefuseAsync(request, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count).ConfigureAwait(false);
+        return await RefuseNoAccountAsync(request, choice, pool, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
+    }
+
+    private void SettleAccount(RelayRequest request, ReservationHandle reservation, AttemptResult result, decimal cost)
+    {
+        if (result.Usage.Total > 0 || cost > 0)
+        {
+            state.Settle(reservation, result.Usage.Total, cost, request.Snapshot.Calendar, time.GetUtcNow());
+        }
+        else
+        {
+            state.Refund(reservation, includeRequests: result.UpstreamStatus == 0 && !result.Committed);
+        }
+    }
+
+    private static decimal CostOf(RelayRequest request, AccountEntry account, AttemptResult result)
+    {
+        var upstreamModel = result.UpstreamModel ?? (request.Model is { } m ? account.MapModel(m) : null);
+        return request.Snapshot.Prices.Cost(upstreamModel, result.Usage);
+    }
+
+    /// <summary>Admission said no: answer in Anthropic's shape and record the refusal (no content, no account).</summary>
+    private async Task RefuseAsync(RelayRequest request, Refusal refusal)
+    {
+        var (status, type) = AnthropicRefusals.StatusAndType(refusal.Kind);
+        await AnthropicErrorResponse.WriteAsync(request.Http, status, refusal.Message, refusal.RetryAfter, type).ConfigureAwait(false);
+        Record(request, new Outcome(null, new AttemptResult { Committed = true, ClientStatus = status, ErrorClass = refusal.ErrorClass }, 0));
     }
 
     /// <summary>No account answered: tell the client in Anthropic's shape, with when to retry.</summary>
-    private async Task<Outcome> RefuseAsync(RelayRequest request, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts)
+    private async Task<Outcome> RefuseNoAccountAsync(
+        RelayRequest request, PoolChoice choice, AccountPool pool, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts, bool reachedUpstream)
     {
-        var recovery = selection.RetryAfter is null ? EarliestRecovery(request) : selection.Recovery;
+        var recovery = selection.RetryAfter is null ? scheduler.EarliestRecovery(pool, Platforms.Anthropic, request.Model, time.GetUtcNow()) : selection.Recovery;
         var retryAfter = recovery.After;
         int status;
         string message;
         string? type = null;
-        if (selection.Reason == NoAccountReason.ModelNotServed)
+        if (choice.DedicatedAccountId is { } dedicated && pool != choice.Fallback && attempts == 0 && selection.Reason != NoAccountReason.ModelNotServed)
+        {
+            var why = request.Snapshot.AccountsById.TryGetValue(dedicated, out var a) ? DedicatedStatus(a, recovery) : "it no longer exists";
+            (status, type) = AnthropicRefusals.StatusAndType(RefusalKind.DedicatedAccountUnavailable);
+            message = $"The account dedicated to this key is unavailable ({why}), and this key may not use the shared pool.";
+        }
+        else if (selection.Reason == NoAccountReason.AccountLimits)
+        {
+            status = StatusCodes.Status429TooManyRequests;
+            type = "rate_limit_error";
+            message = "The upstream accounts for this request have reached their relay-side limits.";
+        }
+        else if (selection.Reason == NoAccountReason.ModelNotServed)
         {
             status = StatusCodes.Status404NotFound;
             message = $"No account on this relay serves the model '{request.Model}'.";
@@ -180,12 +308,16 @@ internal sealed partial class MessagesProxy(
 
         await AnthropicErrorResponse.WriteAsync(request.Http, status, message, retryAfter, type).ConfigureAwait(false);
         var result = last with { Committed = true, ClientStatus = status, ErrorClass = last.ErrorClass ?? ErrorClasses.NoAccount };
-        var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var a) ? a : null;
-        return new Outcome(account, result, attempts);
+        var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var la) ? la : null;
+        return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };
     }
 
-    private Recovery EarliestRecovery(RelayRequest request) =>
-        scheduler.EarliestRecovery(request.Snapshot, Platforms.Anthropic, request.Model, time.GetUtcNow());
+    private static string DedicatedStatus(AccountEntry account, Recovery recovery) =>
+        !account.Enabled ? "disabled"
+        : account.UnusableReason is not null ? "its credential cannot be read"
+        : recovery.Kind is not null ? "cooling down after upstream errors"
+        : recovery.After is null ? "in error; the operator must reset it"
+        : "busy at its concurrency limit";
 
     private void Record(RelayRequest request, Outcome outcome)
     {
@@ -200,7 +332,7 @@ internal sealed partial class MessagesProxy(
             RequestedModel = request.Model,
             UpstreamModel = upstreamModel,
             Tokens = result.Usage,
-            Cost = request.Snapshot.Prices.Cost(upstreamModel, result.Usage),
+            Cost = outcome.Account is null ? 0m : outcome.Cost,
             Status = result.ClientGone && !result.Committed ? 499 : result.ClientStatus,
             ErrorClass = result.ErrorClass,
             LatencyMs = request.ElapsedMs,
@@ -210,7 +342,15 @@ internal sealed partial class MessagesProxy(
         });
     }
 
-    private readonly record struct Outcome(AccountEntry? Account, AttemptResult Result, int Attempts);
+    /// <param name="Account">The account that answered (or was tried last); null when none was.</param>
+    private readonly record struct Outcome(AccountEntry? Account, AttemptResult Result, int Attempts)
+    {
+        /// <summary>What the answer cost, priced by the model the upstream reported.</summary>
+        public decimal Cost { get; init; }
+
+        /// <summary>Some attempt reached an upstream: the request counts against request rates even if it failed.</summary>
+        public bool ReachedUpstream { get; init; }
+    }
 
     private static partial class Log
     {

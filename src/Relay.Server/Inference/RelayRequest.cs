@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Relay.Core.Scheduling;
 using Relay.Core.Snapshots;
 using Relay.Server.Forwarding;
 
@@ -25,6 +26,12 @@ internal sealed class RelayRequest(HttpContext http, KeyEntry key, RelaySnapshot
     public int ModelValueStart { get; set; }
     public int ModelValueLength { get; set; }
     public string? SessionKey { get; set; }
+
+    /// <summary>Prompt tokens and cost reserved against limits before sending; zero when no limit needs them.</summary>
+    public UsageEstimate Estimate { get; set; }
+
+    /// <summary>The group whose pool served the request, for usage by group; null for the shared pool.</summary>
+    public string? GroupId { get; set; }
 
     public int ElapsedMs => (int)Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
 }
