@@ -56,14 +56,22 @@ public static class RelaySettingsJson
 
         try
         {
-            var settings = JsonSerializer.Deserialize(json, RelaySettingsJsonContext.Default.RelaySettings);
-            if (settings is null)
+            // Read into a shape where every member is optional, then apply defaults here: what a missing member
+            // means is decided in this one place, not by how a serializer treats property initializers.
+            var stored = JsonSerializer.Deserialize(json, RelaySettingsJsonContext.Default.StoredRelaySettings);
+            if (stored is null)
             {
                 return RelaySettings.Default;
             }
 
-            // A JSON null for the list deserializes as null despite the non-nullable type.
-            settings = settings with { ClientPatterns = settings.ClientPatterns ?? [] };
+            var defaults = RelaySettings.Default;
+            var settings = new RelaySettings
+            {
+                TimeZone = stored.TimeZone ?? defaults.TimeZone,
+                WeekStartsOn = stored.WeekStartsOn ?? defaults.WeekStartsOn,
+                DayResetHour = stored.DayResetHour ?? defaults.DayResetHour,
+                ClientPatterns = stored.ClientPatterns ?? [],
+            };
             return settings.Validate() is null ? settings : RelaySettings.Default;
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)

@@ -9,7 +9,17 @@ namespace Relay.Core.Settings;
     Converters = [typeof(CamelCaseDayOfWeekConverter)],
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(RelaySettings))]
+[JsonSerializable(typeof(StoredRelaySettings))]
 internal sealed partial class RelaySettingsJsonContext : JsonSerializerContext;
+
+/// <summary>The stored settings as read: every member optional, so absence is explicit (see <see cref="RelaySettingsJson.Parse"/>).</summary>
+internal sealed class StoredRelaySettings
+{
+    public string? TimeZone { get; set; }
+    public DayOfWeek? WeekStartsOn { get; set; }
+    public int? DayResetHour { get; set; }
+    public List<Policies.ClientPattern>? ClientPatterns { get; set; }
+}
 
 /// <summary>"monday" on write; any case on read.</summary>
 internal sealed class CamelCaseDayOfWeekConverter() : JsonStringEnumConverter<DayOfWeek>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);

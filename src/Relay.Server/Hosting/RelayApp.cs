@@ -3,6 +3,7 @@ using Relay.Core.Snapshots;
 using Relay.Core.Storage;
 using Relay.Server.Control;
 using Relay.Server.Inference;
+using Relay.Server.SelfService;
 
 namespace Relay.Server.Hosting;
 
@@ -54,6 +55,7 @@ public static partial class RelayApp
 
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapControlApi();
+        app.MapSelfService();
         app.MapInference();
         return app;
     }

@@ -10,6 +10,7 @@ using Relay.Server.Admission;
 using Relay.Server.Control;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
+using Relay.Server.SelfService;
 using Relay.Storage.Sqlite;
 
 namespace Relay.Server.Hosting;
@@ -52,6 +53,7 @@ internal static class RelayServices
         services.TryAddSingleton<KeyFirstUse>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyFirstUse>());
         services.AddSingleton<ISnapshotPreparer, LimitSeeder>();
+        services.TryAddSingleton<MeService>();
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<AnthropicForwarder>();
         services.TryAddSingleton<MessagesProxy>();

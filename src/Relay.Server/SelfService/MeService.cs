@@ -1,0 +1,116 @@
+using Relay.Core.Accounts;
+using Relay.Core.Admission;
+using Relay.Core.Limits;
+using Relay.Core.Policies;
+using Relay.Core.Scheduling;
+using Relay.Core.Snapshots;
+using Relay.Core.State;
+using Relay.Core.Storage;
+using Relay.Core.Usage;
+using Relay.Server.Admission;
+
+namespace Relay.Server.SelfService;
+
+/// <summary>Builds a key holder's view of their own key from the snapshot, the hot state and the usage store.</summary>
+internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorder recorder, KeyFirstUse firstUse, TimeProvider time)
+{
+    private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(2);
+
+    public async Task<MeView> DescribeAsync(RelaySnapshot snapshot, KeyEntry key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var record = key.Record;
+        var first = firstUse.Get(key);
+        var policy = key.Policy;
+        var expires = record.ExpiresAt is null && record.ExpiresAfterFirstUse is null
+            ? null
+            : new MeExpiry(record.ExpiresAt, record.ExpiresAfterFirstUse is { } span ? DurationText.Format(span) : null);
+
+        var view = new MeView(
+            new MeKey(record.Id, record.Name, record.Prefix, record.Enabled, record.CreatedAt, first, key.ExpiresAt(first), expires),
+            new MePolicy(
+                key.SharedPolicy?.Name,
+                policy.Platforms,
+                new MeModelRules(policy.Models.Allow, policy.Models.Deny),
+                policy.Clients,
+                policy.Group is { } g && snapshot.Groups.TryGetValue(g, out var group) ? group.Name : policy.Group,
+                policy.Account is not null,
+                policy.FallbackToPool),
+            ReachableModels(snapshot, key),
+            LimitStatus.ForKey(state, snapshot, key, now),
+            await UsageAsync(snapshot, key, now, cancellationToken).ConfigureAwait(false));
+        return view;
+    }
+
+    /// <summary>
+    /// Model names the key can actually use: names known to the relay (price table, account model lists and
+    /// mappings) that some account in the key's reach serves and that the key's policy allows.
+    /// </summary>
+    private static IReadOnlyList<string> ReachableModels(RelaySnapshot snapshot, KeyEntry key)
+    {
+        if (key.PolicyMissing)
+        {
+            return [];
+        }
+
+        var accounts = new List<AccountEntry>();
+        foreach (var platform in new[] { Platforms.Anthropic })
+        {
+            if (!PolicyEvaluator.IsPlatformAllowed(key.Policy.Platforms, platform))
+            {
+                continue;
+            }
+
+            var choice = PoolChoice.For(snapshot, key, platform);
+            accounts.AddRange(choice.Pool.Accounts.Where(a => a.IsUsable && a.Platform == platform));
+            if (choice.Fallback is { } fallback)
+            {
+                accounts.AddRange(fallback.Accounts.Where(a => a.IsUsable && a.Platform == platform));
+            }
+        }
+
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var price in snapshot.Prices.All)
+        {
+            names.Add(price.Model);
+        }
+
+        foreach (var account in accounts)
+        {
+            names.UnionWith(account.Record.ModelMap.Keys);
+            names.UnionWith(account.Record.Models.Where(m => m.IndexOfAny(['*', '?']) < 0));
+        }
+
+        return [.. names.Where(m => accounts.Any(a => a.Serves(m)) && PolicyEvaluator.IsModelAllowed(key.Policy.Models, m))];
+    }
+
+    private async Task<MeUsage> UsageAsync(RelaySnapshot snapshot, KeyEntry key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // A request that just finished is still in the recorder's queue; the holder expects to see it.
+        using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            flush.CancelAfter(FlushWait);
+            try
+            {
+                await recorder.FlushAsync(flush.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        var today = WindowMath.CalendarPeriod(LimitWindowKind.Day, now, snapshot.Calendar).Start;
+        var week = WindowMath.CalendarPeriod(LimitWindowKind.Week, now, snapshot.Calendar).Start;
+        return new MeUsage(
+            await SumAsync(key.Id, today, cancellationToken).ConfigureAwait(false),
+            await SumAsync(key.Id, week, cancellationToken).ConfigureAwait(false),
+            await SumAsync(key.Id, now.AddDays(-30), cancellationToken).ConfigureAwait(false),
+            await SumAsync(key.Id, null, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<MeTotals> SumAsync(string keyId, DateTimeOffset? from, CancellationToken cancellationToken)
+    {
+        var rows = await usage.QueryTotalsAsync(new UsageQuery(from, null, UsageGrouping.Key), cancellationToken).ConfigureAwait(false);
+        return MeTotals.From(rows.FirstOrDefault(r => r.Group == keyId));
+    }
+}
