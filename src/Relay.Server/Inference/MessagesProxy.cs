@@ -95,6 +95,7 @@ internal sealed partial class MessagesProxy(
 
         ReservationHandle? reservation = null;
         Outcome? outcome = null;
+        var settled = false;
         try
         {
             if (metered && request.Body is { } body && (key.NeedsUsageEstimate || request.Snapshot.AccountsNeedUsageEstimate))
@@ -116,51 +117,29 @@ internal sealed partial class MessagesProxy(
             // 4–5. Attempts.
             outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
 
-            // 6. Settle and record.
+            // 6. Settle the limits and free the slot before recording, so anyone who sees the usage event
+            // (a report, /api/me) also sees the limits that include it.
+            Settle(request, reservation, outcome.Value, slot);
+            settled = true;
             Record(request, outcome.Value);
         }
         finally
         {
-            // Also on exceptions and client aborts: a reservation is always settled or refunded, a slot always freed.
-            var o = outcome.GetValueOrDefault();
-            admission.Complete(request.Snapshot, reservation, o.Result.Usage.Total, o.Cost, o.ReachedUpstream, time.GetUtcNow());
-            if (slot == SlotOutcome.Acquired)
+            // Exceptions and client aborts too: a reservation is always settled or refunded, a slot always freed.
+            if (!settled)
             {
-                admission.ReleaseSlot(key);
+                Settle(request, reservation, outcome.GetValueOrDefault(), slot);
             }
         }
     }
 
-    private async Task<bool> ReadHeadAsync(RelayRequest request)
+    private void Settle(RelayRequest request, ReservationHandle? reservation, Outcome outcome, SlotOutcome slot)
     {
-        var context = request.Http;
-        var (body, error) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        switch (error)
+        admission.Complete(request.Snapshot, reservation, outcome.Result.Usage.Total, outcome.Cost, outcome.ReachedUpstream, time.GetUtcNow());
+        if (slot == SlotOutcome.Acquired)
         {
-            case BodyError.TooLarge:
-                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
-                return false;
-            case BodyError.Encoded:
-                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Compressed request bodies are not supported; send the JSON uncompressed.", errorType: "invalid_request_error").ConfigureAwait(false);
-                return false;
+            admission.ReleaseSlot(request.Key);
         }
-
-        request.Body = body;
-        if (!MessagesRequestReader.TryRead(body!.Span, out var head, out var invalid))
-        {
-            await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, invalid ?? "Invalid request body.").ConfigureAwait(false);
-            return false;
-        }
-
-        request.Model = head.Model;
-        request.Stream = head.Stream;
-        request.ModelValueStart = head.ModelValueStart;
-        request.ModelValueLength = head.ModelValueLength;
-
-        // Claude Code names its session in a header too; an explicit id beats a content hash.
-        var headerSession = context.Request.Headers["X-Claude-Code-Session-Id"];
-        request.SessionKey = headerSession.Count > 0 && !string.IsNullOrEmpty(headerSession[0]) ? "s:" + headerSession[0] : head.SessionKey;
-        return true;
     }
 
     private async Task<Outcome> ForwardWithFailoverAsync(RelayRequest request, bool metered)
