@@ -142,6 +142,38 @@ internal sealed partial class MessagesProxy(
         }
     }
 
+    private async Task<bool> ReadHeadAsync(RelayRequest request)
+    {
+        var context = request.Http;
+        var (body, error) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        switch (error)
+        {
+            case BodyError.TooLarge:
+                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
+                return false;
+            case BodyError.Encoded:
+                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Compressed request bodies are not supported; send the JSON uncompressed.", errorType: "invalid_request_error").ConfigureAwait(false);
+                return false;
+        }
+
+        request.Body = body;
+        if (!MessagesRequestReader.TryRead(body!.Span, out var head, out var invalid))
+        {
+            await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, invalid ?? "Invalid request body.").ConfigureAwait(false);
+            return false;
+        }
+
+        request.Model = head.Model;
+        request.Stream = head.Stream;
+        request.ModelValueStart = head.ModelValueStart;
+        request.ModelValueLength = head.ModelValueLength;
+
+        // Claude Code names its session in a header too; an explicit id beats a content hash.
+        var headerSession = context.Request.Headers["X-Claude-Code-Session-Id"];
+        request.SessionKey = headerSession.Count > 0 && !string.IsNullOrEmpty(headerSession[0]) ? "s:" + headerSession[0] : head.SessionKey;
+        return true;
+    }
+
     private async Task<Outcome> ForwardWithFailoverAsync(RelayRequest request, bool metered)
     {
         var tried = new List<string>(capacity: 2);
