@@ -47,6 +47,13 @@ public static class UsageBuckets
         return WindowMath.ToInstant(TimeZoneInfo.ConvertTime(instant, zone).DateTime.Date, zone);
     }
 
+    /// <summary>The first instant of <paramref name="date"/> in <paramref name="zone"/> (its midnight, or when the clock reaches a midnight it skips).</summary>
+    public static DateTimeOffset DayStart(DateOnly date, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return WindowMath.ToInstant(date.ToDateTime(TimeOnly.MinValue), zone);
+    }
+
     /// <summary>The bucket start <paramref name="count"/> buckets after (or before, when negative) the bucket start <paramref name="start"/>.</summary>
     public static DateTimeOffset Add(DateTimeOffset start, int count, UsageBucket bucket, TimeZoneInfo zone)
     {
