@@ -55,8 +55,14 @@ internal static class UsageTotalsQuery
         }
 
         filter ??= UsageFilter.None;
-        var sql = new StringBuilder()
-            .Append("SELECT bucket AS Bucket, ").Append(GroupExpression(grouping)).Append(" AS GroupValue, ")
+
+        // The pieces are unpacked from JSON once into small materialised tables, so the bucket number
+        // is a plain column per joined row rather than a JSON extraction.
+        var sql = new StringBuilder("""
+            WITH rollup_pieces (lo, hi, bucket) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@Rollup)),
+                 raw_pieces (lo, hi, bucket) AS MATERIALIZED (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@Raw))
+            """)
+            .Append(" SELECT bucket AS Bucket, ").Append(GroupExpression(grouping)).Append(" AS GroupValue, ")
             .Append("SUM(requests) AS Requests, SUM(errors) AS Errors, SUM(input_tokens) AS InputTokens, ")
             .Append("SUM(output_tokens) AS OutputTokens, SUM(cache_write_5m_tokens) AS CacheWrite5mTokens, ")
             .Append("SUM(cache_write_1h_tokens) AS CacheWrite1hTokens, SUM(cache_read_tokens) AS CacheReadTokens, ")
@@ -65,23 +71,23 @@ internal static class UsageTotalsQuery
         // CROSS JOIN keeps the piece list as the outer loop, so each piece is one range seek on the
         // hour (or key/account/group) index rather than a scan of the table per piece.
         sql.Append("""
-            SELECT p.value ->> 2 AS bucket, h.hour_start AS ts, h.key_id, h.account_id, h.model, h.group_id,
+            SELECT p.bucket, h.hour_start AS ts, h.key_id, h.account_id, h.model, h.group_id,
                 h.requests, h.errors, h.input_tokens, h.output_tokens, h.cache_write_5m_tokens,
                 h.cache_write_1h_tokens, h.cache_read_tokens, h.cost_nano_usd
-            FROM json_each(@Rollup) AS p CROSS JOIN usage_hourly AS h
-            WHERE h.hour_start >= p.value ->> 0 AND h.hour_start < p.value ->> 1
+            FROM rollup_pieces AS p CROSS JOIN usage_hourly AS h
+            WHERE h.hour_start >= p.lo AND h.hour_start < p.hi
             """);
         AppendFilters(sql, filter, "h.key_id", "h.account_id", "h.model", "h.group_id");
 
         sql.Append("""
 
             UNION ALL
-            SELECT p.value ->> 2, e.ts, e.key_id, COALESCE(e.account_id, ''),
+            SELECT p.bucket, e.ts, e.key_id, COALESCE(e.account_id, ''),
                 COALESCE(e.upstream_model, e.requested_model, ''), COALESCE(e.group_id, ''),
                 1, e.status >= 400, e.input_tokens, e.output_tokens, e.cache_write_5m_tokens,
                 e.cache_write_1h_tokens, e.cache_read_tokens, e.cost_nano_usd
-            FROM json_each(@Raw) AS p CROSS JOIN usage_events AS e
-            WHERE e.ts >= p.value ->> 0 AND e.ts < p.value ->> 1
+            FROM raw_pieces AS p CROSS JOIN usage_events AS e
+            WHERE e.ts >= p.lo AND e.ts < p.hi
             """);
         AppendFilters(sql, filter, "e.key_id", "COALESCE(e.account_id, '')", "COALESCE(e.upstream_model, e.requested_model, '')", "COALESCE(e.group_id, '')");
 
