@@ -1,4 +1,5 @@
 using Dapper;
+using Relay.Core.Usage;
 using Relay.Storage.Sqlite;
 
 namespace Relay.Storage.Tests;
@@ -70,5 +71,47 @@ public sealed class SqliteMigratorTests
         }
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.Config.MigrateAsync());
+    }
+
+    [Fact]
+    public async Task Upgrading_a_database_with_events_backfills_the_hourly_rollup()
+    {
+        using var db = await TempDatabase.CreateAsync(migrate: false);
+
+        // A database as the release before the rollups left it (found by name: the script may be renumbered).
+        var rollups = SqliteMigrator.Migrations.Single(m => m.Name.EndsWith("_usage_rollups", StringComparison.Ordinal));
+        await new SqliteMigrator(db.Database).MigrateAsync(rollups.Version - 1);
+        var events = UsageReference.RandomEvents(new Random(4), 500, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(2))
+            .Select(e => e with { GroupId = null }) // the old schema has no group column
+            .ToList();
+        await using (var connection = await db.Database.OpenAsync())
+        {
+            foreach (var e in events)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO usage_events (ts, key_id, account_id, platform, requested_model, upstream_model, input_tokens, output_tokens,
+                        cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_nano_usd, status, error_class, latency_ms,
+                        first_byte_ms, stream, attempts)
+                    VALUES (@Ts, @KeyId, @AccountId, 'anthropic', @RequestedModel, @UpstreamModel, @Input, @Output, @W5, @W1, @Read, @Cost,
+                        @Status, NULL, 0, NULL, 0, 1)
+                    """,
+                    new
+                    {
+                        Ts = e.Timestamp.ToUnixTimeMilliseconds(), e.KeyId, e.AccountId, e.RequestedModel, e.UpstreamModel,
+                        e.Tokens.Input, e.Tokens.Output, W5 = e.Tokens.CacheWrite5m, W1 = e.Tokens.CacheWrite1h, Read = e.Tokens.CacheRead,
+                        Cost = (long)(e.Cost * 1_000_000_000m), e.Status,
+                    });
+            }
+        }
+
+        await db.Config.MigrateAsync();
+
+        // Whole hours are read from the rollup only, so these match only if the backfill is right.
+        var query = new UsageQuery(null, null, UsageGrouping.Hour);
+        Assert.Equal(UsageReference.Totals(events, query), await db.Usage.QueryTotalsAsync(query));
+        var byAccount = new UsageQuery(null, null, UsageGrouping.Account, new UsageFilter(KeyId: "key_1"));
+        Assert.Equal(UsageReference.Totals(events, byAccount), await db.Usage.QueryTotalsAsync(byAccount));
+        Assert.Equal(UsageReference.Sum("", events), await db.Usage.SumAsync(UsageFilter.None, null, null));
     }
 }

@@ -60,18 +60,19 @@ public sealed class UsageStoreTests(ITestOutputHelper output)
     public async Task Append_writes_every_field()
     {
         using var db = await TempDatabase.CreateAsync();
-        var e = SampleEvents(2)[1] with { Cost = 0.123456789m, ErrorClass = "overloaded", FirstByteMs = 42, Status = 529 };
+        var e = SampleEvents(2)[1] with { Cost = 0.123456789m, ErrorClass = "overloaded", FirstByteMs = 42, Status = 529, GroupId = "grp_1" };
 
         await db.Usage.AppendAsync([e]);
 
         await using var connection = await db.Database.OpenAsync();
         var row = await connection.QuerySingleAsync(
-            "SELECT ts, key_id, account_id, platform, requested_model, upstream_model, input_tokens, output_tokens, " +
+            "SELECT ts, key_id, account_id, group_id, platform, requested_model, upstream_model, input_tokens, output_tokens, " +
             "cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_nano_usd, status, error_class, " +
             "latency_ms, first_byte_ms, stream, attempts FROM usage_events");
         Assert.Equal(e.Timestamp.ToUnixTimeMilliseconds(), (long)row.ts);
         Assert.Equal("key_1", (string)row.key_id);
         Assert.Equal("acc_1", (string)row.account_id);
+        Assert.Equal("grp_1", (string)row.group_id);
         Assert.Equal("req-1", (string)row.requested_model);
         Assert.Equal("up-1", (string)row.upstream_model);
         Assert.Equal(1L, (long)row.input_tokens);

@@ -12,6 +12,9 @@ public sealed record UsageEvent
 
     /// <summary>The account that produced the answer (or the last one tried); null when none was tried.</summary>
     public string? AccountId { get; init; }
+
+    /// <summary>The account group the request drew its account from; null when it used the shared pool.</summary>
+    public string? GroupId { get; init; }
     public required string Platform { get; init; }
     public string? RequestedModel { get; init; }
     public string? UpstreamModel { get; init; }

@@ -1,19 +1,11 @@
 namespace Relay.Core.Usage;
 
-public enum UsageGrouping { Key, Account, Model, Day }
+/// <summary>
+/// What usage totals are broken down by. Group values: key id; account id (<c>""</c> when no account
+/// was tried); upstream model, else requested (<c>""</c> when neither is known); account group id
+/// (<c>""</c> for the shared pool); UTC day <c>yyyy-MM-dd</c>; UTC hour <c>yyyy-MM-ddTHH:00:00Z</c>.
+/// </summary>
+public enum UsageGrouping { Key, Account, Model, Day, Group, Hour }
 
-public sealed record UsageQuery(DateTimeOffset? From, DateTimeOffset? To, UsageGrouping GroupBy);
-
-/// <summary>Aggregated usage for one group value (a key id, account id, model name or UTC day yyyy-MM-dd).</summary>
-public sealed record UsageTotals
-{
-    public required string Group { get; init; }
-    public long Requests { get; init; }
-    public long Errors { get; init; }
-    public long InputTokens { get; init; }
-    public long OutputTokens { get; init; }
-    public long CacheWrite5mTokens { get; init; }
-    public long CacheWrite1hTokens { get; init; }
-    public long CacheReadTokens { get; init; }
-    public decimal Cost { get; init; }
-}
+/// <summary>Totals over [<see cref="From"/>, <see cref="To"/>) (null = unbounded), one row per group value.</summary>
+public sealed record UsageQuery(DateTimeOffset? From, DateTimeOffset? To, UsageGrouping GroupBy, UsageFilter? Filter = null);

@@ -50,33 +50,24 @@ internal sealed class LimitSeeder(IUsageStore usage, IHotState state, UsageRecor
         }
 
         var now = time.GetUtcNow();
-
-        // One grouped query per (window start, keys or accounts), not one per rule.
-        var sums = new Dictionary<(DateTimeOffset? From, bool IsKey), Dictionary<string, UsageTotals>>();
         foreach (var (scope, id, isKey, rule) in todo)
         {
             DateTimeOffset? from = rule.Window.Kind == LimitWindowKind.Total
                 ? null
                 : WindowMath.CalendarPeriod(rule.Window.Kind, now, snapshot.Calendar).Start;
-            if (!sums.TryGetValue((from, isKey), out var byId))
-            {
-                var rows = await usage.QueryTotalsAsync(new UsageQuery(from, null, isKey ? UsageGrouping.Key : UsageGrouping.Account), cancellationToken).ConfigureAwait(false);
-                byId = rows.ToDictionary(r => r.Group, StringComparer.Ordinal);
-                sums[(from, isKey)] = byId;
-            }
+            var filter = isKey ? new UsageFilter(KeyId: id) : new UsageFilter(AccountId: id);
 
-            if (byId.TryGetValue(id, out var totals))
+            // Served from the hourly rollup: one cheap query per new rule, off the request path.
+            var totals = await usage.SumAsync(filter, from, null, cancellationToken).ConfigureAwait(false);
+            decimal amount = rule.Meter switch
             {
-                var amount = rule.Meter switch
-                {
-                    LimitMeter.Requests => totals.Requests,
-                    LimitMeter.Tokens => totals.InputTokens + totals.OutputTokens + totals.CacheWrite5mTokens + totals.CacheWrite1hTokens + totals.CacheReadTokens,
-                    _ => totals.Cost,
-                };
-                if (amount > 0)
-                {
-                    state.AddLimitUsage(scope, rule.Meter, rule.Window, amount, snapshot.Calendar, now);
-                }
+                LimitMeter.Requests => totals.Requests,
+                LimitMeter.Tokens => totals.TotalTokens,
+                _ => totals.Cost,
+            };
+            if (amount > 0)
+            {
+                state.AddLimitUsage(scope, rule.Meter, rule.Window, amount, snapshot.Calendar, now);
             }
 
             _seeded.Add((scope, rule.Meter, rule.Window));

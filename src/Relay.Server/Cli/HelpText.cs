@@ -30,7 +30,10 @@ internal static class HelpText
           relay keys rotate ID
 
         Usage and prices:
-          relay usage [--from T] [--to T] [--group-by key|account|model|day]
+          relay usage [--from T] [--to T] [--group-by key|account|model|group|day]
+                      [--key ID] [--account ID] [--model M] [--group ID]
+          relay usage series [--bucket hour|day] [--from T] [--to T] [--tz Europe/Berlin]
+                      [--by key|account|model|group] [--key ID] [--account ID] [--model M] [--group ID]
           relay prices list
           relay prices set MODEL --input X --output X --cache-write-5m X --cache-write-1h X --cache-read X
 

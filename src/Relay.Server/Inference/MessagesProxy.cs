@@ -339,6 +339,7 @@ internal sealed partial class MessagesProxy(
             Timestamp = time.GetUtcNow(),
             KeyId = request.Key.Id,
             AccountId = outcome.Account?.Id,
+            GroupId = outcome.Account is null ? null : request.GroupId,
             Platform = Platforms.Anthropic,
             RequestedModel = request.Model,
             UpstreamModel = upstreamModel,

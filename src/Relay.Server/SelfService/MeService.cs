@@ -110,7 +110,6 @@ internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorde
 
     private async Task<MeTotals> SumAsync(string keyId, DateTimeOffset? from, CancellationToken cancellationToken)
     {
-        var rows = await usage.QueryTotalsAsync(new UsageQuery(from, null, UsageGrouping.Key), cancellationToken).ConfigureAwait(false);
-        return MeTotals.From(rows.FirstOrDefault(r => r.Group == keyId));
+        return MeTotals.From(await usage.SumAsync(new UsageFilter(KeyId: keyId), from, null, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -30,13 +30,16 @@ internal sealed class SqliteMigrator(SqliteDatabase database)
     public static int LatestVersion => Migrations[^1].Version;
 
     /// <returns>How many scripts were applied by this call.</returns>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the scripts up to and including <paramref name="throughVersion"/> (tests build older databases with it).</summary>
+    public async Task<int> MigrateAsync(int throughVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
 
         var applied = 0;
-        foreach (var migration in Migrations)
+        foreach (var migration in Migrations.Where(m => m.Version <= throughVersion))
         {
             // Not deferred: BEGIN IMMEDIATE takes the write lock before the check below, so a
             // concurrent migrator waits here (busy_timeout) instead of running the script twice.

@@ -7,15 +7,17 @@ namespace Relay.Storage.Sqlite;
 /// <summary>
 /// <see cref="IUsageStore"/> on the shared SQLite file (the schema is created by
 /// <see cref="SqliteConfigStore.MigrateAsync"/>). Appends run in one transaction with one prepared
-/// insert reused for every row. Cost is stored as integer nano-USD (<see cref="UsageCost"/>).
+/// insert reused for every row, and update the hourly rollup (<see cref="HourlyRollup"/>) before
+/// committing; reads sum whole hours from the rollup and only the partial hours at a range's edges
+/// from the events (<see cref="UsageTotalsQuery"/>). Cost is stored as integer nano-USD (<see cref="UsageCost"/>).
 /// </summary>
 public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 {
     private const string Insert = """
-        INSERT INTO usage_events (ts, key_id, account_id, platform, requested_model, upstream_model,
+        INSERT INTO usage_events (ts, key_id, account_id, group_id, platform, requested_model, upstream_model,
             input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
             cost_nano_usd, status, error_class, latency_ms, first_byte_ms, stream, attempts)
-        VALUES ($ts, $key_id, $account_id, $platform, $requested_model, $upstream_model,
+        VALUES ($ts, $key_id, $account_id, $group_id, $platform, $requested_model, $upstream_model,
             $input_tokens, $output_tokens, $cache_write_5m_tokens, $cache_write_1h_tokens, $cache_read_tokens,
             $cost_nano_usd, $status, $error_class, $latency_ms, $first_byte_ms, $stream, $attempts)
         """;
@@ -39,6 +41,7 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
         var ts = command.Parameters.Add("$ts", SqliteType.Integer);
         var keyId = command.Parameters.Add("$key_id", SqliteType.Text);
         var accountId = command.Parameters.Add("$account_id", SqliteType.Text);
+        var groupId = command.Parameters.Add("$group_id", SqliteType.Text);
         var platform = command.Parameters.Add("$platform", SqliteType.Text);
         var requestedModel = command.Parameters.Add("$requested_model", SqliteType.Text);
         var upstreamModel = command.Parameters.Add("$upstream_model", SqliteType.Text);
@@ -61,6 +64,7 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
             ts.Value = UnixTime.ToMilliseconds(e.Timestamp);
             keyId.Value = e.KeyId;
             accountId.Value = (object?)e.AccountId ?? DBNull.Value;
+            groupId.Value = (object?)e.GroupId ?? DBNull.Value;
             platform.Value = e.Platform;
             requestedModel.Value = (object?)e.RequestedModel ?? DBNull.Value;
             upstreamModel.Value = (object?)e.UpstreamModel ?? DBNull.Value;
@@ -81,9 +85,16 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
             command.ExecuteNonQuery();
         }
 
+        HourlyRollup.Write(connection, transaction, events);
         transaction.Commit();
     }
 
     public Task<IReadOnlyList<UsageTotals>> QueryTotalsAsync(UsageQuery query, CancellationToken cancellationToken = default) =>
-        UsageTotalsQuery.RunAsync(database, query, cancellationToken);
+        UsageTotalsQuery.TotalsAsync(database, query, cancellationToken);
+
+    public Task<IReadOnlyList<UsageSeriesPoint>> QuerySeriesAsync(UsageSeriesQuery query, CancellationToken cancellationToken = default) =>
+        UsageTotalsQuery.SeriesAsync(database, query, cancellationToken);
+
+    public Task<UsageTotals> SumAsync(UsageFilter filter, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
+        UsageTotalsQuery.SumAsync(database, filter, from, to, cancellationToken);
 }

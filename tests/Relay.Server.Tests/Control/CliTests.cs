@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Core.Security;
 using Relay.Core.State;
+using Relay.Core.Usage;
+using Relay.Protocols.Usage;
 using Relay.Server.Cli;
 
 namespace Relay.Server.Tests.Control;
@@ -121,6 +123,53 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Usage_filters_and_series_print_what_the_api_returns()
+    {
+        await using var server = await ControlServer.StartAsync();
+        var recorder = server.App.Services.GetRequiredService<UsageRecorder>();
+        var at = new DateTimeOffset(2026, 3, 28, 22, 30, 0, TimeSpan.Zero);
+        foreach (var (offset, key, group) in new[] { (0, "key_a", "grp_team"), (60, "key_b", (string?)null), (25 * 60, "key_a", null) })
+        {
+            recorder.Record(new UsageEvent
+            {
+                Timestamp = at.AddMinutes(offset),
+                KeyId = key,
+                GroupId = group,
+                Platform = "anthropic",
+                Tokens = new TokenUsage(100, 10, 0, 0, 0),
+                Cost = 0.01m,
+                Status = 200,
+            });
+        }
+
+        var pairs = new (string Api, string[] Cli)[]
+        {
+            ("api/usage?groupBy=group&key=key_a", ["usage", "--group-by", "group", "--key", "key_a"]),
+            ("api/usage?group=", ["usage", "--group="]),
+            ("api/usage/series?bucket=day&from=2026-03-28&to=2026-03-30&tz=Europe/Berlin&by=group",
+                ["usage", "series", "--bucket", "day", "--from", "2026-03-28", "--to", "2026-03-30", "--tz", "Europe/Berlin", "--by", "group"]),
+            ("api/usage/series?bucket=hour&from=2026-03-28T22:00:00Z&to=2026-03-29T02:00:00Z&key=key_b",
+                ["usage", "series", "--bucket", "hour", "--from", "2026-03-28T22:00:00Z", "--to", "2026-03-29T02:00:00Z", "--key", "key_b"]),
+        };
+        foreach (var (api, cliArgs) in pairs)
+        {
+            // The API call flushes the server's recorder, so the CLI (reading the file) sees the same events.
+            var (status, text) = await server.GetAsync(api);
+            Assert.True(status == 200, text);
+            var cli = await RunAsync(server.DataDir, cliArgs);
+            Assert.True(cli.Exit == 0, cli.Err);
+            Assert.Equal(text, cli.Out.TrimEnd());
+        }
+
+        var daily = ControlServer.Parse((await server.GetAsync(pairs[2].Api)).Text);
+        Assert.Equal(
+            [("", "0,100,100"), ("grp_team", "100,0,0")],
+            daily.GetProperty("series").EnumerateArray().Select(line => (
+                line.GetProperty("group").GetString(),
+                string.Join(',', line.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("inputTokens").GetInt64())))));
+    }
+
+    [Fact]
     public async Task Cli_reset_clears_the_running_servers_cooldown()
     {
         await using var server = await ControlServer.StartAsync(pollMilliseconds: 200);
@@ -151,6 +200,11 @@ public sealed class CliTests
     [InlineData(2, "prices", "set", "m", "--input", "1")]
     [InlineData(2, "usage", "--from", "yesterday")]
     [InlineData(2, "usage", "--group-by", "colour")]
+    [InlineData(2, "usage", "--key")]
+    [InlineData(2, "usage", "series", "--bucket", "week")]
+    [InlineData(2, "usage", "series", "--tz", "Nowhere/Atall")]
+    [InlineData(2, "usage", "series", "--by", "day")]
+    [InlineData(2, "usage", "series", "extra")]
     [InlineData(1, "accounts", "get", "acc_missing")]
     [InlineData(1, "keys", "rotate", "key_missing")]
     public async Task Bad_command_lines_exit_2_and_missing_ids_exit_1(int expectedExit, params string[] args)

@@ -11,7 +11,7 @@ public sealed class OpenApiTests(ControlServerFixture fixture) : IClassFixture<C
 
         var document = ControlServer.Parse(text);
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/accounts", "/api/accounts/{id}", "/api/accounts/{id}/reset", "/api/keys", "/api/keys/{id}", "/api/keys/{id}/rotate", "/api/usage", "/api/prices", "/api/prices/{model}" })
+        foreach (var path in new[] { "/api/accounts", "/api/accounts/{id}", "/api/accounts/{id}/reset", "/api/keys", "/api/keys/{id}", "/api/keys/{id}/rotate", "/api/usage", "/api/usage/series", "/api/prices", "/api/prices/{model}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
         }

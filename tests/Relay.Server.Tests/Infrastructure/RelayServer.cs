@@ -449,5 +449,11 @@ public sealed class RelayServer : IAsyncDisposable
 
         public Task<IReadOnlyList<UsageTotals>> QueryTotalsAsync(UsageQuery query, CancellationToken cancellationToken = default) =>
             inner.QueryTotalsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<UsageSeriesPoint>> QuerySeriesAsync(UsageSeriesQuery query, CancellationToken cancellationToken = default) =>
+            inner.QuerySeriesAsync(query, cancellationToken);
+
+        public Task<UsageTotals> SumAsync(UsageFilter filter, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
+            inner.SumAsync(filter, from, to, cancellationToken);
     }
 }

@@ -1,17 +1,28 @@
 namespace Relay.Server.Control.Usage;
 
-/// <summary>The <c>/api/usage</c> report.</summary>
+/// <summary>The <c>/api/usage</c> report and the <c>/api/usage/series</c> time series.</summary>
 internal static class UsageEndpoints
 {
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder api)
     {
-        api.MapGet("/usage", async (string? from, string? to, string? groupBy, UsageService service, CancellationToken ct) =>
-                ControlResults.From(await service.QueryAsync(from, to, groupBy, ct).ConfigureAwait(false)))
+        api.MapGet("/usage", async (string? from, string? to, string? groupBy, string? key, string? account, string? model, string? group, UsageService service, CancellationToken ct) =>
+                ControlResults.From(await service.QueryAsync(new UsageReportRequest(from, to, groupBy, key, account, model, group), ct).ConfigureAwait(false)))
             .WithTags("Usage")
             .WithName("GetUsage")
-            .WithSummary("Requests, tokens and cost in [from, to), in total and by key, account, model and UTC day.")
-            .WithDescription("'from' and 'to' are ISO-8601 dates or timestamps (a date 'to' includes that whole day); 'groupBy' (key|account|model|day) returns only that breakdown.")
+            .WithSummary("Requests, tokens and cost in [from, to), in total and by key, account, model, group and UTC day.")
+            .WithDescription("'from' and 'to' are ISO-8601 dates or timestamps (a date 'to' includes that whole day); 'groupBy' (key|account|model|group|day) returns only that breakdown; " +
+                "'key', 'account', 'model' and 'group' narrow every figure to one value (present but empty = none: no account, the shared pool, unknown model).")
             .Produces<UsageReport>()
+            .ProducesControlError(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/usage/series", async (string? bucket, string? from, string? to, string? tz, string? by, string? key, string? account, string? model, string? group, UsageService service, CancellationToken ct) =>
+                ControlResults.From(await service.SeriesAsync(new UsageSeriesRequest(bucket, from, to, tz, by, key, account, model, group), ct).ConfigureAwait(false)))
+            .WithTags("Usage")
+            .WithName("GetUsageSeries")
+            .WithSummary("Requests, tokens and cost per hour or per day in [from, to), optionally one line per key, account, model or group.")
+            .WithDescription($"'bucket' is hour|day (default day); 'tz' an IANA zone for day boundaries and dates (default UTC); 'by' (key|account|model|group) splits the series; " +
+                $"filters as for /api/usage. Absent 'to' = now; absent 'from' = 24 hours or 30 days before. Empty buckets are zero points; at most {UsageService.MaxBuckets} buckets.")
+            .Produces<UsageSeriesReport>()
             .ProducesControlError(StatusCodes.Status400BadRequest);
         return api;
     }

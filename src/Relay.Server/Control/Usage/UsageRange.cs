@@ -4,20 +4,21 @@ using Relay.Core.Usage;
 namespace Relay.Server.Control.Usage;
 
 /// <summary>
-/// Parses the <c>from</c>, <c>to</c> and <c>groupBy</c> parameters. A bare date means a whole UTC
-/// day: <c>from=2026-01-01</c> starts at its midnight, <c>to=2026-01-31</c> includes all of the 31st
-/// (the range is half-open, <c>[from, to)</c>).
+/// Parses the <c>from</c>, <c>to</c> and <c>groupBy</c> parameters. A bare date means a whole day,
+/// in UTC unless a time zone is given: <c>from=2026-01-01</c> starts at its midnight,
+/// <c>to=2026-01-31</c> includes all of the 31st (the range is half-open, <c>[from, to)</c>).
 /// </summary>
 internal static class UsageRange
 {
-    public static Outcome<(DateTimeOffset? From, DateTimeOffset? To)> Parse(string? from, string? to)
+    public static Outcome<(DateTimeOffset? From, DateTimeOffset? To)> Parse(string? from, string? to, TimeZoneInfo? zone = null)
     {
-        if (!TryParseBound(from, endOfDay: false, out var start))
+        zone ??= TimeZoneInfo.Utc;
+        if (!TryParseBound(from, endOfDay: false, zone, out var start))
         {
             return ControlError.Invalid($"Parameter 'from' must be an ISO-8601 date (2026-01-31) or timestamp (2026-01-31T12:00:00Z); got '{from}'.");
         }
 
-        if (!TryParseBound(to, endOfDay: true, out var end))
+        if (!TryParseBound(to, endOfDay: true, zone, out var end))
         {
             return ControlError.Invalid($"Parameter 'to' must be an ISO-8601 date (2026-01-31) or timestamp (2026-01-31T12:00:00Z); got '{to}'.");
         }
@@ -30,18 +31,19 @@ internal static class UsageRange
         return (start, end);
     }
 
-    /// <summary>Null when no grouping was asked for (all four lists are returned).</summary>
+    /// <summary>Null when no grouping was asked for (every breakdown is returned).</summary>
     public static Outcome<UsageGrouping?> ParseGrouping(string? groupBy) => groupBy?.Trim().ToLowerInvariant() switch
     {
         null or "" => (UsageGrouping?)null,
         "key" => UsageGrouping.Key,
         "account" => UsageGrouping.Account,
         "model" => UsageGrouping.Model,
+        "group" => UsageGrouping.Group,
         "day" => UsageGrouping.Day,
-        _ => ControlError.Invalid($"Parameter 'groupBy' must be one of: key, account, model, day; got '{groupBy}'."),
+        _ => ControlError.Invalid($"Parameter 'groupBy' must be one of: key, account, model, group, day; got '{groupBy}'."),
     };
 
-    private static bool TryParseBound(string? text, bool endOfDay, out DateTimeOffset? value)
+    private static bool TryParseBound(string? text, bool endOfDay, TimeZoneInfo zone, out DateTimeOffset? value)
     {
         value = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -52,9 +54,22 @@ internal static class UsageRange
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            value = endOfDay ? midnight.AddDays(1) : midnight;
-            return true;
+            // The day's first instant in the zone; the end of 9999-12-31 (or a zone shifting 0001-01-01 before
+            // year 1) is not representable, and is refused like any other bad value.
+            if (endOfDay && day == DateOnly.MaxValue)
+            {
+                return false;
+            }
+
+            try
+            {
+                value = UsageBuckets.DayStart(endOfDay ? day.AddDays(1) : day, zone);
+                return true;
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return false;
+            }
         }
 
         // Only ISO-8601 shapes: the invariant culture would otherwise also accept "01/02/2026", which is ambiguous.

@@ -14,6 +14,7 @@ internal sealed record UsageReport(
     IReadOnlyList<UsageRow>? ByKey,
     IReadOnlyList<UsageRow>? ByAccount,
     IReadOnlyList<UsageRow>? ByModel,
+    IReadOnlyList<UsageRow>? ByGroup,
     IReadOnlyList<UsageRow>? ByDay);
 
 /// <summary>Sums over the whole range.</summary>
@@ -27,27 +28,18 @@ internal sealed record UsageTotal(
     long CacheReadTokens,
     decimal Cost)
 {
-    public static UsageTotal Sum(IEnumerable<UsageTotals> rows)
-    {
-        long requests = 0, errors = 0, input = 0, output = 0, write5m = 0, write1h = 0, read = 0;
-        var cost = 0m;
-        foreach (var row in rows)
-        {
-            requests += row.Requests;
-            errors += row.Errors;
-            input += row.InputTokens;
-            output += row.OutputTokens;
-            write5m += row.CacheWrite5mTokens;
-            write1h += row.CacheWrite1hTokens;
-            read += row.CacheReadTokens;
-            cost += row.Cost;
-        }
-
-        return new(requests, errors, input, output, write5m, write1h, read, cost);
-    }
+    public static UsageTotal From(UsageTotals totals) => new(
+        totals.Requests,
+        totals.Errors,
+        totals.InputTokens,
+        totals.OutputTokens,
+        totals.CacheWrite5mTokens,
+        totals.CacheWrite1hTokens,
+        totals.CacheReadTokens,
+        totals.Cost);
 }
 
-/// <summary>Sums for one key id, account id, model or UTC day; <see cref="Name"/> is the key's or account's current name.</summary>
+/// <summary>Sums for one key id, account id, model, group id or UTC day; <see cref="Name"/> is the key's or account's current name.</summary>
 internal sealed record UsageRow(
     string Group,
     string? Name,
