@@ -28,12 +28,13 @@ public sealed class AccountScheduler(IHotState state)
     {
         TimeSpan? limitWait = null;
         var limited = false;
+        var busy = false;
         if (sessionKey is not null
             && state.GetSticky(sessionKey, now) is { } stickyId
             && snapshot.AccountsById.TryGetValue(stickyId, out var sticky)
             && pool.Contains(sticky)
             && IsCandidate(sticky, platform, model, alreadyTried)
-            && TryLease(snapshot, sticky, model, estimate, now, ref limited, ref limitWait) is { } stickyReservation)
+            && TryLease(snapshot, sticky, model, estimate, now, ref limited, ref busy, ref limitWait) is { } stickyReservation)
         {
             return AccountSelection.Chosen(sticky, sticky: true, stickyReservation);
         }
@@ -70,7 +71,7 @@ public sealed class AccountScheduler(IHotState state)
             while (tier.Count > 0)
             {
                 var pick = PickWeighted(tier, now);
-                if (TryLease(snapshot, pick, model, estimate, now, ref limited, ref limitWait) is { } reservation)
+                if (TryLease(snapshot, pick, model, estimate, now, ref limited, ref busy, ref limitWait) is { } reservation)
                 {
                     return AccountSelection.Chosen(pick, sticky: false, reservation);
                 }
@@ -89,23 +90,23 @@ public sealed class AccountScheduler(IHotState state)
             return AccountSelection.None(NoAccountReason.AllTried, EarliestRecovery(pool, platform, model, now));
         }
 
-        var recovery = EarliestRecovery(pool, platform, model, now);
-        if (limited && (recovery.After is null || (limitWait is { } lw && lw < recovery.After && recovery.Kind is null)))
+        if (limited && !busy)
         {
-            // Accounts turned the request away on their own limits; say when the first of them has room again.
+            // Every candidate turned the request away on its own limits; say when the first has room again.
             return AccountSelection.None(NoAccountReason.AccountLimits, new Recovery(limitWait, null));
         }
 
-        return AccountSelection.None(NoAccountReason.AllBusyOrCooling, recovery);
+        return AccountSelection.None(NoAccountReason.AllBusyOrCooling, EarliestRecovery(pool, platform, model, now));
     }
 
     /// <summary>Leases the account and reserves against its limits; null (lease released) when either refuses.</summary>
     private ReservationHandle? TryLease(
         RelaySnapshot snapshot, AccountEntry account, string? model, UsageEstimate estimate, DateTimeOffset now,
-        ref bool limited, ref TimeSpan? limitWait)
+        ref bool limited, ref bool busy, ref TimeSpan? limitWait)
     {
         if (!state.TryAcquire(account.Id, account.MaxConcurrency, now))
         {
+            busy = true;
             return null;
         }
 
