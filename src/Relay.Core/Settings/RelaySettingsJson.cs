@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Relay.Core.Settings;
+
+/// <summary>
+/// The stored form of <see cref="RelaySettings"/> (the value of setting <see cref="RelaySettings.StorageName"/>):
+/// <c>{"timeZone":"Europe/Berlin","weekStartsOn":"monday","dayResetHour":0,"clientPatterns":[{"family":"ci-bot","userAgent":"acme-ci/*"}]}</c>,
+/// the same shape the Control API shows. One place for both directions, so the Control API that writes it and the
+/// snapshot builder that reads it cannot drift apart.
+/// </summary>
+public static class RelaySettingsJson
+{
+    /// <summary>Every field is written by name (enums as lower-case text), so a newer or older build reads what it knows.</summary>
+    public static string Serialize(RelaySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return JsonSerializer.Serialize(settings, RelaySettingsJsonContext.Default.RelaySettings);
+    }
+
+    /// <summary>
+    /// Like <see cref="Serialize(RelaySettings)"/>, but keeps the members of <paramref name="storedJson"/> this build
+    /// does not know: a setting added by a newer build survives a write by an older one.
+    /// </summary>
+    public static string Serialize(RelaySettings settings, string? storedJson)
+    {
+        var written = Serialize(settings);
+        if (string.IsNullOrWhiteSpace(storedJson) || TryParseObject(storedJson) is not { } stored)
+        {
+            return written;
+        }
+
+        var merged = (JsonObject)JsonNode.Parse(written)!;
+        foreach (var (name, value) in stored)
+        {
+            if (!merged.ContainsKey(name))
+            {
+                merged[name] = value?.DeepClone();
+            }
+        }
+
+        return merged.ToJsonString();
+    }
+
+    /// <summary>
+    /// Reads the stored value. Never throws: absent, unreadable or invalid (by <see cref="RelaySettings.Validate"/>)
+    /// gives <see cref="RelaySettings.Default"/>, because the request path must keep working whatever is in the file.
+    /// Unknown members are ignored.
+    /// </summary>
+    public static RelaySettings Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return RelaySettings.Default;
+        }
+
+        try
+        {
+            var settings = JsonSerializer.Deserialize(json, RelaySettingsJsonContext.Default.RelaySettings);
+            if (settings is null)
+            {
+                return RelaySettings.Default;
+            }
+
+            // A JSON null for the list deserializes as null despite the non-nullable type.
+            settings = settings with { ClientPatterns = settings.ClientPatterns ?? [] };
+            return settings.Validate() is null ? settings : RelaySettings.Default;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            return RelaySettings.Default;
+        }
+    }
+
+    private static JsonObject? TryParseObject(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
