@@ -81,3 +81,36 @@ public sealed class AccountBindingApiTests(ControlServerFixture fixture) : IClas
         Assert.Contains(expected, response.Text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The reads added for issue 4 never carry a secret: upstream credential, relay key, key hash or admin token.</summary>
+public sealed class BindingSecretsTests
+{
+    [Fact]
+    public async Task No_new_read_or_log_line_contains_a_secret()
+    {
+        await using var server = await ControlServer.StartAsync();
+        var secret = "sk-ant-secret-" + ControlServer.RandomToken(40);
+        var account = (await server.CreateAccountAsync("secretive", secret)).GetProperty("id").GetString()!;
+        var group = ControlServer.Parse((await server.PostAsync("api/groups", $$"""{"name":"g","accounts":["{{account}}"]}""")).Text).GetProperty("id").GetString()!;
+        var policy = ControlServer.Parse((await server.PostAsync("api/policies", $$$"""{"name":"p","policy":{"group":"{{{group}}}"}}""")).Text).GetProperty("id").GetString()!;
+        var created = ControlServer.Parse((await server.PostAsync("api/keys", $$"""{"name":"k","policyId":"{{policy}}","limits":[{"meter":"requests","window":"1m","max":5}]}""")).Text);
+        var key = created.GetProperty("key").GetString()!;
+        var hash = Relay.Core.Security.RelayKeyGenerator.Hash(key);
+        await server.PatchAsync("api/settings", """{"timeZone":"Europe/Berlin"}""");
+        await server.SendAsync(HttpMethod.Delete, $"api/groups/{group}");
+
+        var reads = new List<string>();
+        foreach (var path in new[] { "api/groups", $"api/groups/{group}", "api/policies", $"api/policies/{policy}", "api/settings", "api/keys", $"api/keys/{created.GetProperty("id").GetString()}", "api/accounts", $"api/accounts/{account}" })
+        {
+            var (status, text) = await server.GetAsync(path);
+            Assert.Equal(200, status);
+            reads.Add(text);
+        }
+
+        var everything = string.Join('\n', reads) + server.Logs.AllText;
+        foreach (var value in new[] { secret, key, hash, server.AdminToken! })
+        {
+            Assert.DoesNotContain(value, everything, StringComparison.Ordinal);
+        }
+    }
+}
