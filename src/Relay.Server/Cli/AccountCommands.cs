@@ -21,6 +21,9 @@ internal static class AccountCommands
         ["--max-concurrency"] = FlagKind.Value,
         ["--models"] = FlagKind.List,
         ["--model-map"] = FlagKind.List,
+        ["--groups"] = FlagKind.List,
+        ["--shared"] = FlagKind.OptionalBool,
+        ["--limit"] = FlagKind.List,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
     };
@@ -128,6 +131,9 @@ internal static class AccountCommands
             Models = parsed.List("--models") is { } models ? [.. models] : null,
             ModelMap = parsed.List("--model-map") is { } pairs ? CliValues.ModelMap("--model-map", pairs) : null,
             Enabled = parsed.Has("--disabled") ? false : parsed.Bool("--enabled"),
+            Groups = parsed.List("--groups") is { } groups ? CliValues.Items(groups) : null,
+            Shared = parsed.Bool("--shared"),
+            Limits = parsed.List("--limit") is { } limits ? CliValues.Limits("--limit", limits) : null,
         };
     }
 

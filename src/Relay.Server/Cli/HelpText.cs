@@ -14,6 +14,7 @@ internal static class HelpText
           relay accounts add --name N --secret S [--base-url U] [--priority P] [--weight W]
                              [--max-concurrency C] [--models GLOB ...] [--model-map REQ=UP ...]
                              [--platform anthropic] [--type api-key] [--disabled]
+                             [--groups ID,ID ...] [--shared true|false] [--limit RULE ...]
           relay accounts list
           relay accounts get ID
           relay accounts update ID [same options; --enabled true|false; --secret replaces it]
@@ -22,12 +23,36 @@ internal static class HelpText
           (--secret - reads the secret from stdin)
 
         Relay keys (what clients use):
-          relay keys create --name N [--expires-at 2026-12-31T00:00:00Z] [--disabled]
+          relay keys create --name N [--expires-at 2026-12-31T00:00:00Z] [--expires-after-first-use 30d]
+                            [--policy-id ID | POLICY FLAGS] [--limit RULE ...] [--disabled]
           relay keys list
           relay keys get ID
           relay keys update ID [--name N] [--enabled true|false] [--expires-at T|never]
+                            [--expires-after-first-use D|never] [--policy-id ID|none]
+                            [POLICY FLAGS | --clear-policy] [--limit RULE ...]
           relay keys delete ID
           relay keys rotate ID
+
+        Groups (named pools of accounts) and shared policies:
+          relay groups list | show ID | delete ID
+          relay groups create --name N [--description D] [--accounts ID,ID ...]
+          relay groups update ID [--name N] [--description D|none] [--accounts ID ...]
+          relay policies list | show ID | delete ID
+          relay policies create --name N [--description D] [POLICY FLAGS] [--limit RULE ...]
+          relay policies update ID [same options; policy flags refine the stored policy]
+
+          POLICY FLAGS: --platforms anthropic,… --allow-models 'claude-*' … --deny-models GLOB …
+                        --clients claude-code,… --group ID|none --account ID|none
+                        --fallback-to-pool [true|false]   (a bare list flag clears that list)
+          RULE (--limit, repeatable; a bare --limit clears the limits):
+                        requests|tokens|cost:WINDOW:MAX  e.g. cost:1d:5, requests:60s:100
+                        concurrency:MAX[:queue=SIZE/TIMEOUT]  e.g. concurrency:3:queue=10/10s
+                        (accounts take no queue)
+
+        Live settings (calendar of limit windows, client families):
+          relay settings show
+          relay settings set [--time-zone Europe/Berlin] [--week-starts-on monday]
+                             [--day-reset-hour 0..23] [--client-pattern FAMILY=UA-GLOB ...]
 
         Usage and prices:
           relay usage [--from T] [--to T] [--group-by key|account|model|group|day]
@@ -42,7 +67,7 @@ internal static class HelpText
           relay help                    this text
 
         Every command prints JSON (the same as the Control API) on stdout and errors on stderr.
-        Exit codes: 0 success, 1 not found or failure, 2 invalid arguments or values.
+        Exit codes: 0 success, 1 not found, conflict or failure, 2 invalid arguments or values.
         Settings come from appsettings.json beside the binary, RELAY_* variables, then
         --data-dir DIR / --Relay:Setting=value on the command line. A running server picks
         changes up within about a second.

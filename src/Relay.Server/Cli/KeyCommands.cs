@@ -8,20 +8,27 @@ internal static class KeyCommands
 {
     private static readonly Dictionary<string, FlagKind> NoFlags = [];
 
-    private static readonly Dictionary<string, FlagKind> CreateFlags = new()
+    private static readonly Dictionary<string, FlagKind> CreateFlags = PolicyFlags.With(new Dictionary<string, FlagKind>
     {
         ["--name"] = FlagKind.Value,
         ["--expires-at"] = FlagKind.Value,
+        ["--expires-after-first-use"] = FlagKind.Value,
+        ["--policy-id"] = FlagKind.Value,
+        ["--limit"] = FlagKind.List,
         ["--disabled"] = FlagKind.Switch,
-    };
+    });
 
-    private static readonly Dictionary<string, FlagKind> UpdateFlags = new()
+    private static readonly Dictionary<string, FlagKind> UpdateFlags = PolicyFlags.With(new Dictionary<string, FlagKind>
     {
         ["--name"] = FlagKind.Value,
         ["--expires-at"] = FlagKind.Value,
+        ["--expires-after-first-use"] = FlagKind.Value,
+        ["--policy-id"] = FlagKind.Value,
+        ["--clear-policy"] = FlagKind.Switch,
+        ["--limit"] = FlagKind.List,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
-    };
+    });
 
     public static CliAction Parse(string verb, IReadOnlyList<string> args)
     {
@@ -37,7 +44,7 @@ internal static class KeyCommands
                         throw new CliUsageException("'keys create' needs --name.");
                     }
 
-                    var input = ToInput(parsed);
+                    var input = WithStored(ToInput(parsed), parsed, current: null);
                     return async (services, console, ct) => console.Write(await Service(services).CreateAsync(input, ct).ConfigureAwait(false));
                 }
 
@@ -54,8 +61,24 @@ internal static class KeyCommands
             case "update":
                 {
                     var (id, parsed) = Id(command, args, UpdateFlags);
+                    if (parsed.Has("--clear-policy") && PolicyFlags.AnyGiven(parsed))
+                    {
+                        throw new CliUsageException("Give --clear-policy or policy flags (--platforms, --group, …), not both.");
+                    }
+
                     var input = ToInput(parsed);
-                    return async (services, console, ct) => console.Write(await Service(services).UpdateAsync(id, input, ct).ConfigureAwait(false));
+                    _ = WithStored(input, parsed, current: null);
+                    return async (services, console, ct) =>
+                    {
+                        // Policy flags and the first-use expiry refine what is stored, so read it first.
+                        var current = await Service(services).GetAsync(id, ct).ConfigureAwait(false);
+                        if (current.Error is { } missing)
+                        {
+                            return console.Fail(missing);
+                        }
+
+                        return console.Write(await Service(services).UpdateAsync(id, WithStored(input, parsed, current.Value), ct).ConfigureAwait(false));
+                    };
                 }
 
             case "delete":
@@ -100,12 +123,47 @@ internal static class KeyCommands
         }
 
         var expires = parsed.String("--expires-at");
+        var policyId = parsed.String("--policy-id");
         return new KeyInput
         {
             Name = parsed.String("--name"),
             Enabled = parsed.Has("--disabled") ? false : parsed.Bool("--enabled"),
             ExpiresAt = expires is null ? null : CliValues.Expiry("--expires-at", expires),
             ExpiresAtGiven = expires is not null,
+            PolicyId = policyId is null ? null : CliValues.OrNone(policyId),
+            PolicyIdGiven = policyId is not null,
+            Policy = null,
+            PolicyGiven = parsed.Has("--clear-policy"),
+            Limits = parsed.List("--limit") is { } limits ? CliValues.Limits("--limit", limits) : null,
         };
+    }
+
+    /// <summary>
+    /// Adds what refines the stored key: policy flags laid over its own policy, and a first-use expiry that keeps
+    /// the fixed instant unless <c>--expires-at</c> is given too.
+    /// </summary>
+    private static KeyInput WithStored(KeyInput input, CliArgs parsed, KeyView? current)
+    {
+        if (PolicyFlags.Overlay(parsed, current?.Policy) is { } policy)
+        {
+            input = input with { Policy = policy, PolicyGiven = true };
+        }
+
+        if (parsed.String("--expires-after-first-use") is { } text)
+        {
+            input = input with
+            {
+                Expires = new KeyExpiresInput
+                {
+                    At = input.ExpiresAtGiven ? input.ExpiresAt : current?.Expires?.At,
+                    AfterFirstUse = CliValues.OrNone(text),
+                },
+                ExpiresGiven = true,
+                ExpiresAt = null,
+                ExpiresAtGiven = false,
+            };
+        }
+
+        return input;
     }
 }

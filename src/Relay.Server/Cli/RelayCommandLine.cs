@@ -56,7 +56,7 @@ internal static class RelayCommandLine
             return UsageCommand.Parse([.. rest.Skip(1)]);
         }
 
-        if (verb is not ("accounts" or "keys" or "prices" or "admin"))
+        if (verb is not ("accounts" or "keys" or "groups" or "policies" or "settings" or "prices" or "admin"))
         {
             throw new CliUsageException($"Unknown command '{verb}'.");
         }
@@ -72,6 +72,9 @@ internal static class RelayCommandLine
         {
             "accounts" => AccountCommands.Parse(sub, args),
             "keys" => KeyCommands.Parse(sub, args),
+            "groups" => GroupCommands.Parse(sub, args),
+            "policies" => PolicyCommands.Parse(sub, args),
+            "settings" => SettingsCommands.Parse(sub, args),
             "prices" => PriceCommands.Parse(sub, args),
             _ => AdminCommands.Parse(sub, args),
         };

@@ -1,6 +1,9 @@
 using Relay.Server.Control.Accounts;
+using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
+using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
+using Relay.Server.Control.Settings;
 using Relay.Server.Control.Usage;
 
 namespace Relay.Server.Control;
@@ -19,6 +22,9 @@ internal static class ControlApi
 
         api.MapAccounts()
             .MapKeys()
+            .MapGroups()
+            .MapPolicies()
+            .MapSettings()
             .MapUsage()
             .MapPrices();
         return endpoints;

@@ -2,7 +2,7 @@ namespace Relay.Server.Control;
 
 /// <summary>
 /// A Control API failure as a value. The type string is part of the contract
-/// (<c>invalid_request</c>, <c>not_found</c>, <c>unauthorized</c>); the HTTP status and the CLI
+/// (<c>invalid_request</c>, <c>not_found</c>, <c>conflict</c>, <c>unauthorized</c>); the HTTP status and the CLI
 /// exit code are derived from it in one place each (<see cref="ControlResults"/>, the CLI).
 /// </summary>
 internal sealed record ControlError(string Type, string Message)
@@ -11,11 +11,16 @@ internal sealed record ControlError(string Type, string Message)
     public const string NotFoundType = "not_found";
     public const string UnauthorizedType = "unauthorized";
 
+    /// <summary>The request is valid but clashes with what is stored: a taken name, or a deletion something still depends on.</summary>
+    public const string ConflictType = "conflict";
+
     public static ControlError Invalid(string message) => new(InvalidRequestType, message);
 
     public static ControlError NotFound(string message) => new(NotFoundType, message);
 
     public static ControlError Unauthorized(string message) => new(UnauthorizedType, message);
+
+    public static ControlError Conflict(string message) => new(ConflictType, message);
 }
 
 /// <summary>The wire shape of every error: <c>{"error":{"type":…,"message":…}}</c>.</summary>

@@ -38,4 +38,25 @@ internal static partial class ControlLog
 
     [LoggerMessage(4032, LogLevel.Warning, "Reloading the admin token hash failed; the current one stays in force")]
     public static partial void AdminTokenReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4041, LogLevel.Information, "Group {GroupId} created")]
+    public static partial void GroupCreated(ILogger logger, string groupId);
+
+    [LoggerMessage(4042, LogLevel.Information, "Group {GroupId} updated")]
+    public static partial void GroupUpdated(ILogger logger, string groupId);
+
+    [LoggerMessage(4043, LogLevel.Information, "Group {GroupId} deleted")]
+    public static partial void GroupDeleted(ILogger logger, string groupId);
+
+    [LoggerMessage(4051, LogLevel.Information, "Policy {PolicyId} created")]
+    public static partial void PolicyCreated(ILogger logger, string policyId);
+
+    [LoggerMessage(4052, LogLevel.Information, "Policy {PolicyId} updated")]
+    public static partial void PolicyUpdated(ILogger logger, string policyId);
+
+    [LoggerMessage(4053, LogLevel.Information, "Policy {PolicyId} deleted")]
+    public static partial void PolicyDeleted(ILogger logger, string policyId);
+
+    [LoggerMessage(4061, LogLevel.Information, "Live settings updated")]
+    public static partial void SettingsUpdated(ILogger logger);
 }

@@ -16,6 +16,7 @@ internal static class ControlResults
     {
         ControlError.NotFoundType => StatusCodes.Status404NotFound,
         ControlError.UnauthorizedType => StatusCodes.Status401Unauthorized,
+        ControlError.ConflictType => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -4,8 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Relay.Core.State;
 using Relay.Core.Storage;
 using Relay.Server.Control.Accounts;
+using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
+using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
+using Relay.Server.Control.Settings;
 using Relay.Server.Control.Usage;
 using Relay.Server.Hosting;
 
@@ -20,6 +23,10 @@ internal static class ControlServices
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<UsageService>();
         services.TryAddSingleton<PriceService>();
+        services.TryAddSingleton<PolicyChecks>();
+        services.TryAddSingleton<GroupService>();
+        services.TryAddSingleton<PolicyService>();
+        services.TryAddSingleton<SettingsService>();
         return services;
     }
 

@@ -95,6 +95,15 @@ internal static class JsonBody
                 $"Known fields: {string.Join(", ", typeInfo.Properties.Select(p => p.Name))}.");
         }
 
+        // Nested objects (a key's "policy", each of its "limits") follow the same rule: a typo inside is an error too.
+        foreach (var property in root.EnumerateObject())
+        {
+            if (FindUnknownNested(property.Value, known[property.Name], known[property.Name].Name) is { } nestedError)
+            {
+                return nestedError;
+            }
+        }
+
         try
         {
             var value = root.Deserialize(typeInfo);
@@ -106,6 +115,53 @@ internal static class JsonBody
         {
             return ControlError.Invalid(DescribeTypeError(ex.Path, known));
         }
+    }
+
+    /// <summary>The first unknown member inside an object-valued field (or inside the objects of an array field), as an error naming its path.</summary>
+    private static ControlError? FindUnknownNested(JsonElement value, JsonPropertyInfo info, string path)
+    {
+        var typeInfo = ControlJson.Options.GetTypeInfo(info.PropertyType);
+        if (typeInfo.Kind == JsonTypeInfoKind.Enumerable && value.ValueKind == JsonValueKind.Array && typeInfo.ElementType is { } elementType)
+        {
+            var elementInfo = ControlJson.Options.GetTypeInfo(elementType);
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (FindUnknownIn(item, elementInfo, $"{path}[{index++}]") is { } error)
+                {
+                    return error;
+                }
+            }
+
+            return null;
+        }
+
+        return FindUnknownIn(value, typeInfo, path);
+    }
+
+    private static ControlError? FindUnknownIn(JsonElement value, JsonTypeInfo typeInfo, string path)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || value.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var known = typeInfo.Properties.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!known.TryGetValue(property.Name, out var info))
+            {
+                return ControlError.Invalid(
+                    $"Unknown field '{path}.{property.Name}'. Known fields of '{path}': {string.Join(", ", typeInfo.Properties.Select(p => p.Name))}.");
+            }
+
+            if (FindUnknownNested(property.Value, info, $"{path}.{info.Name}") is { } error)
+            {
+                return error;
+            }
+        }
+
+        return null;
     }
 
     private static string DescribeTypeError(string? path, Dictionary<string, JsonPropertyInfo> known)
@@ -122,10 +178,59 @@ internal static class JsonBody
             return $"Field '{field}' has the wrong type.";
         }
 
-        var expected = Describe(info.PropertyType);
-        return string.Equals(top, field, StringComparison.Ordinal)
-            ? $"Field '{info.Name}' must be {expected}."
-            : $"Field '{field}' has the wrong type: '{info.Name}' must be {expected}.";
+        if (string.Equals(top, field, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Field '{info.Name}' must be {Describe(info.PropertyType)}.";
+        }
+
+        // Inside nested objects ("limits[0].max") name the member; for an item of a plain list ("models[0]") the list's type says more.
+        return ResolveNested(info, field[top.Length..]) is { } nested && nested.Path.Contains('.', StringComparison.Ordinal)
+            ? $"Field '{info.Name}{nested.Path}' must be {Describe(nested.Type)}."
+            : $"Field '{field}' has the wrong type: '{info.Name}' must be {Describe(info.PropertyType)}.";
+    }
+
+    /// <summary>Follows ".name" and "[i]" steps below a top-level field to the type expected there, with canonical names.</summary>
+    private static (string Path, Type Type)? ResolveNested(JsonPropertyInfo top, string rest)
+    {
+        var type = top.PropertyType;
+        var path = new System.Text.StringBuilder();
+        var i = 0;
+        while (i < rest.Length)
+        {
+            var typeInfo = ControlJson.Options.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
+            if (rest[i] == '[')
+            {
+                var close = rest.IndexOf(']', i);
+                if (close < 0 || typeInfo.ElementType is null)
+                {
+                    return null;
+                }
+
+                path.Append(rest, i, close - i + 1);
+                type = typeInfo.ElementType;
+                i = close + 1;
+                continue;
+            }
+
+            if (rest[i] != '.' || typeInfo.Kind != JsonTypeInfoKind.Object)
+            {
+                return null;
+            }
+
+            var end = rest.IndexOfAny(['.', '['], i + 1);
+            var name = end < 0 ? rest[(i + 1)..] : rest[(i + 1)..end];
+            var property = typeInfo.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                return null;
+            }
+
+            path.Append('.').Append(property.Name);
+            type = property.PropertyType;
+            i = end < 0 ? rest.Length : end;
+        }
+
+        return (path.ToString(), type);
     }
 
     private static string Describe(Type type)
@@ -166,6 +271,11 @@ internal static class JsonBody
             return "an array of strings";
         }
 
-        return "of a different type";
+        return ControlJson.Options.GetTypeInfo(type).Kind switch
+        {
+            JsonTypeInfoKind.Object => "an object",
+            JsonTypeInfoKind.Enumerable => "an array",
+            _ => "of a different type",
+        };
     }
 }

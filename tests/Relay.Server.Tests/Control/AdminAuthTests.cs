@@ -22,6 +22,18 @@ public sealed class AdminAuthTests(ControlServerFixture fixture) : IClassFixture
         { "GET", "api/usage?from=garbage" },
         { "GET", "api/prices" },
         { "PUT", "api/prices/claude-x" },
+        { "GET", "api/groups" },
+        { "POST", "api/groups" },
+        { "GET", "api/groups/grp_x" },
+        { "PATCH", "api/groups/grp_x" },
+        { "DELETE", "api/groups/grp_x" },
+        { "GET", "api/policies" },
+        { "POST", "api/policies" },
+        { "GET", "api/policies/pol_x" },
+        { "PATCH", "api/policies/pol_x" },
+        { "DELETE", "api/policies/pol_x" },
+        { "GET", "api/settings" },
+        { "PATCH", "api/settings" },
     };
 
     [Theory]

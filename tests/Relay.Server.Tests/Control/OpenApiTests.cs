@@ -11,7 +11,7 @@ public sealed class OpenApiTests(ControlServerFixture fixture) : IClassFixture<C
 
         var document = ControlServer.Parse(text);
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/accounts", "/api/accounts/{id}", "/api/accounts/{id}/reset", "/api/keys", "/api/keys/{id}", "/api/keys/{id}/rotate", "/api/usage", "/api/usage/series", "/api/prices", "/api/prices/{model}" })
+        foreach (var path in new[] { "/api/accounts", "/api/accounts/{id}", "/api/accounts/{id}/reset", "/api/keys", "/api/keys/{id}", "/api/keys/{id}/rotate", "/api/usage", "/api/usage/series", "/api/prices", "/api/prices/{model}", "/api/groups", "/api/groups/{id}", "/api/policies", "/api/policies/{id}", "/api/settings", "/api/me" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
         }
@@ -22,6 +22,28 @@ public sealed class OpenApiTests(ControlServerFixture fixture) : IClassFixture<C
         Assert.True(create.GetProperty("responses").TryGetProperty("401", out _));
         Assert.True(create.TryGetProperty("requestBody", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("adminToken", out _));
+
+        // The issue-4 nouns: one operation per verb, named and tagged like the others, conflicts declared.
+        (string Path, string Method, string Name, string Tag)[] added =
+        [
+            ("/api/groups", "get", "ListGroups", "Groups"), ("/api/groups", "post", "CreateGroup", "Groups"),
+            ("/api/groups/{id}", "get", "GetGroup", "Groups"), ("/api/groups/{id}", "patch", "UpdateGroup", "Groups"), ("/api/groups/{id}", "delete", "DeleteGroup", "Groups"),
+            ("/api/policies", "get", "ListPolicies", "Policies"), ("/api/policies", "post", "CreatePolicy", "Policies"),
+            ("/api/policies/{id}", "get", "GetPolicy", "Policies"), ("/api/policies/{id}", "patch", "UpdatePolicy", "Policies"), ("/api/policies/{id}", "delete", "DeletePolicy", "Policies"),
+            ("/api/settings", "get", "GetSettings", "Settings"), ("/api/settings", "patch", "UpdateSettings", "Settings"),
+        ];
+        foreach (var (path, method, name, tag) in added)
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.Equal(name, operation.GetProperty("operationId").GetString());
+            Assert.Equal(tag, operation.GetProperty("tags")[0].GetString());
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{name} has no summary");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{name} does not declare 401");
+        }
+
+        Assert.True(paths.GetProperty("/api/groups/{id}").GetProperty("delete").GetProperty("responses").TryGetProperty("409", out _));
+        Assert.True(paths.GetProperty("/api/policies").GetProperty("post").TryGetProperty("requestBody", out _));
+        Assert.True(paths.GetProperty("/api/settings").GetProperty("patch").TryGetProperty("requestBody", out _));
 
         // Inference routes are not part of the Control API document.
         Assert.False(paths.TryGetProperty("/api/v1/messages", out _));

@@ -50,9 +50,10 @@ internal static class AccountEndpoints
         accounts.MapDelete("/{id}", async (string id, AccountService service, CancellationToken ct) =>
                 await service.DeleteAsync(id, ct).ConfigureAwait(false) is { } error ? ControlResults.Error(error) : Results.NoContent())
             .WithName("DeleteAccount")
-            .WithSummary("Delete an account.")
+            .WithSummary("Delete an account. Refused with 409 while a key or policy is dedicated to it (policy.account).")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesControlError(StatusCodes.Status404NotFound);
+            .ProducesControlError(StatusCodes.Status404NotFound)
+            .ProducesControlError(StatusCodes.Status409Conflict);
 
         accounts.MapPost("/{id}/reset", async (string id, AccountService service, CancellationToken ct) =>
                 ControlResults.From(await service.ResetAsync(id, ct).ConfigureAwait(false)))

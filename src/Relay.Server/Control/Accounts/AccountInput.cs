@@ -1,3 +1,5 @@
+using Relay.Server.Control.Limits;
+
 namespace Relay.Server.Control.Accounts;
 
 /// <summary>
@@ -21,4 +23,13 @@ internal sealed record AccountInput
     public IReadOnlyList<string>? Models { get; init; }
     public IReadOnlyDictionary<string, string>? ModelMap { get; init; }
     public bool? Enabled { get; init; }
+
+    /// <summary>Ids of the groups the account belongs to; replaces the membership when given.</summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
+    /// <summary>False: only keys bound to the account (directly or through a group) may use it.</summary>
+    public bool? Shared { get; init; }
+
+    /// <summary>Request, token and cost windows, and a concurrency rule without a queue.</summary>
+    public IReadOnlyList<LimitRuleInput>? Limits { get; init; }
 }

@@ -3,6 +3,7 @@ using Relay.Core.Security;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
+using Relay.Server.Control.Limits;
 
 namespace Relay.Server.Control.Accounts;
 
@@ -34,7 +35,13 @@ internal sealed class AccountService(
 
     public async Task<Outcome<AccountView>> CreateAsync(AccountInput input, CancellationToken cancellationToken)
     {
-        var candidate = Apply(input, new AccountRecord { Id = "", Name = "", SecretCiphertext = [] });
+        var applied = await ApplyAsync(input, new AccountRecord { Id = "", Name = "", SecretCiphertext = [] }, cancellationToken).ConfigureAwait(false);
+        if (applied.Error is { } appliedError)
+        {
+            return appliedError;
+        }
+
+        var candidate = applied.Value!;
         if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: true)) is { } invalid)
         {
             return invalid;
@@ -61,7 +68,13 @@ internal sealed class AccountService(
             return NotFound(id);
         }
 
-        var candidate = Apply(input, existing);
+        var applied = await ApplyAsync(input, existing, cancellationToken).ConfigureAwait(false);
+        if (applied.Error is { } appliedError)
+        {
+            return appliedError;
+        }
+
+        var candidate = applied.Value!;
         if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: false)) is { } invalid)
         {
             return invalid;
@@ -83,6 +96,15 @@ internal sealed class AccountService(
 
     public async Task<ControlError?> DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        // A key dedicated to the account would be left pointing at nothing and refused on every request.
+        var bindings = await Bindings.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var keys = bindings.KeysOfAccount(id);
+        var policies = bindings.PoliciesOfAccount(id);
+        if (keys.Count > 0 || policies.Count > 0)
+        {
+            return ControlError.Conflict($"Account {id} is still dedicated to {Bindings.Describe(keys, policies)} (policy.account); change them before deleting it.");
+        }
+
         if (!await store.DeleteAccountAsync(id, cancellationToken).ConfigureAwait(false))
         {
             return NotFound(id);
@@ -110,6 +132,46 @@ internal sealed class AccountService(
         return View(account);
     }
 
+    /// <summary>The fields that need the store (groups) or may fail to convert (limits), then the plain ones.</summary>
+    private async Task<Outcome<AccountRecord>> ApplyAsync(AccountInput input, AccountRecord baseline, CancellationToken cancellationToken)
+    {
+        var groups = baseline.Groups;
+        if (input.Groups is { } groupIds)
+        {
+            var known = (await store.ListGroupsAsync(cancellationToken).ConfigureAwait(false)).Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+            var list = new List<string>(groupIds.Count);
+            for (var i = 0; i < groupIds.Count; i++)
+            {
+                var groupId = groupIds[i]?.Trim();
+                if (string.IsNullOrEmpty(groupId) || !known.Contains(groupId))
+                {
+                    return ControlError.Invalid($"Field 'groups[{i}]': no group with id '{groupId}'.");
+                }
+
+                if (!list.Contains(groupId, StringComparer.Ordinal))
+                {
+                    list.Add(groupId);
+                }
+            }
+
+            groups = list;
+        }
+
+        var limits = baseline.Limits;
+        if (input.Limits is { } limitInputs)
+        {
+            var rules = LimitRules.ForAccount(limitInputs);
+            if (rules.Error is { } limitsError)
+            {
+                return limitsError;
+            }
+
+            limits = rules.Value!;
+        }
+
+        return Apply(input, baseline) with { Groups = groups, Limits = limits };
+    }
+
     private static AccountRecord Apply(AccountInput input, AccountRecord baseline) => baseline with
     {
         Name = input.Name?.Trim() ?? baseline.Name,
@@ -121,6 +183,7 @@ internal sealed class AccountService(
         MaxConcurrency = input.MaxConcurrency ?? baseline.MaxConcurrency,
         Models = input.Models is { } models ? [.. models] : baseline.Models,
         ModelMap = input.ModelMap is { } map ? new Dictionary<string, string>(map, StringComparer.Ordinal) : baseline.ModelMap,
+        Shared = input.Shared ?? baseline.Shared,
         Enabled = input.Enabled ?? baseline.Enabled,
     };
 

@@ -1,4 +1,5 @@
 using Relay.Core.Accounts;
+using Relay.Core.Limits;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 
@@ -19,6 +20,9 @@ internal sealed record AccountView(
     int MaxConcurrency,
     IReadOnlyList<string> Models,
     IReadOnlyDictionary<string, string> ModelMap,
+    IReadOnlyList<string> Groups,
+    bool Shared,
+    IReadOnlyList<LimitRuleSpec> Limits,
     bool Enabled,
     bool HasSecret,
     DateTimeOffset CreatedAt,
@@ -36,6 +40,9 @@ internal sealed record AccountView(
         record.MaxConcurrency,
         record.Models,
         record.ModelMap,
+        record.Groups,
+        record.Shared,
+        LimitRuleSpec.FromRules(record.Limits),
         record.Enabled,
         HasSecret: record.SecretCiphertext.Length > 0,
         record.CreatedAt,

@@ -3,6 +3,9 @@ namespace Relay.Server.Control.Keys;
 /// <summary>Routes under <c>/api/keys</c>; each handler is a thin call into <see cref="KeyService"/>.</summary>
 internal static class KeyEndpoints
 {
+    // Fields for which an explicit null means "none" (no expiry, no policy) rather than a mistake.
+    private static readonly string[] NullableFields = ["expiresAt", "expires", "policy", "policyId"];
+
     public static RouteGroupBuilder MapKeys(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/keys").WithTags("Keys");
@@ -15,7 +18,7 @@ internal static class KeyEndpoints
 
         keys.MapPost("", async (HttpRequest request, KeyService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<KeyInput>(request, ct, "expiresAt").ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<KeyInput>(request, ct, NullableFields).ConfigureAwait(false);
                 return body.Error is { } error
                     ? ControlResults.Error(error)
                     : ControlResults.From(await service.CreateAsync(body.Value!.Value, ct).ConfigureAwait(false), StatusCodes.Status201Created);
@@ -35,17 +38,24 @@ internal static class KeyEndpoints
 
         keys.MapPatch("/{id}", async (string id, HttpRequest request, KeyService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<KeyInput>(request, ct, "expiresAt").ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<KeyInput>(request, ct, NullableFields).ConfigureAwait(false);
                 if (body.Error is { } error)
                 {
                     return ControlResults.Error(error);
                 }
 
-                var input = body.Value!.Value with { ExpiresAtGiven = body.Value.Fields.Contains("expiresAt") };
+                var fields = body.Value!.Fields;
+                var input = body.Value.Value with
+                {
+                    ExpiresAtGiven = fields.Contains("expiresAt"),
+                    ExpiresGiven = fields.Contains("expires"),
+                    PolicyGiven = fields.Contains("policy"),
+                    PolicyIdGiven = fields.Contains("policyId"),
+                };
                 return ControlResults.From(await service.UpdateAsync(id, input, ct).ConfigureAwait(false));
             })
             .WithName("UpdateKey")
-            .WithSummary("Rename, enable/disable or change the expiry of a key ('expiresAt': null removes it).")
+            .WithSummary("Change some fields of a key; each given field replaces the stored one, null clears 'expires', 'policy' or 'policyId'.")
             .AcceptsJson<KeyInput>()
             .Produces<KeyView>()
             .ProducesControlError(StatusCodes.Status400BadRequest)

@@ -1,7 +1,10 @@
 using Relay.Core.Keys;
+using Relay.Core.Limits;
 using Relay.Core.Security;
 using Relay.Core.Snapshots;
 using Relay.Core.Storage;
+using Relay.Server.Control.Limits;
+using Relay.Server.Control.Policies;
 
 namespace Relay.Server.Control.Keys;
 
@@ -9,10 +12,8 @@ namespace Relay.Server.Control.Keys;
 /// Relay key operations shared by the Control API and the CLI verbs. Keys are stored only as a hash
 /// and a display prefix; the clear key leaves this class once, in the create or rotate answer.
 /// </summary>
-internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, TimeProvider time, ILogger<KeyService> logger)
+internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, PolicyChecks checks, TimeProvider time, ILogger<KeyService> logger)
 {
-    public const int MaxNameLength = 100;
-
     public async Task<IReadOnlyList<KeyView>> ListAsync(CancellationToken cancellationToken)
     {
         var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
@@ -27,28 +28,26 @@ internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, 
 
     public async Task<Outcome<KeyView>> CreateAsync(KeyInput input, CancellationToken cancellationToken)
     {
-        var name = input.Name?.Trim();
-        if (ValidateName(name) is { } invalid)
+        var clear = RelayKeyGenerator.NewKey();
+        var now = time.GetUtcNow();
+        var baseline = new RelayKeyRecord
+        {
+            Id = IdGenerator.New("key"),
+            Name = "",
+            Hash = RelayKeyGenerator.Hash(clear),
+            Prefix = RelayKeyGenerator.DisplayPrefix(clear),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var record = await ApplyAsync(input, baseline, cancellationToken).ConfigureAwait(false);
+        if (record.Error is { } invalid)
         {
             return invalid;
         }
 
-        var clear = RelayKeyGenerator.NewKey();
-        var now = time.GetUtcNow();
-        var record = new RelayKeyRecord
-        {
-            Id = IdGenerator.New("key"),
-            Name = name!,
-            Hash = RelayKeyGenerator.Hash(clear),
-            Prefix = RelayKeyGenerator.DisplayPrefix(clear),
-            Enabled = input.Enabled ?? true,
-            ExpiresAt = input.ExpiresAt,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        await store.InsertKeyAsync(record, cancellationToken).ConfigureAwait(false);
-        ControlLog.KeyCreated(logger, record.Id, record.Prefix);
-        return await RefreshAndViewAsync(record.Id, clear, cancellationToken).ConfigureAwait(false);
+        await store.InsertKeyAsync(record.Value!, cancellationToken).ConfigureAwait(false);
+        ControlLog.KeyCreated(logger, baseline.Id, baseline.Prefix);
+        return await RefreshAndViewAsync(baseline.Id, clear, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Outcome<KeyView>> UpdateAsync(string id, KeyInput input, CancellationToken cancellationToken)
@@ -59,20 +58,13 @@ internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, 
             return NotFound(id);
         }
 
-        var name = input.Name?.Trim() ?? existing.Name;
-        if (ValidateName(name) is { } invalid)
+        var updated = await ApplyAsync(input, existing with { UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        if (updated.Error is { } invalid)
         {
             return invalid;
         }
 
-        var updated = existing with
-        {
-            Name = name,
-            Enabled = input.Enabled ?? existing.Enabled,
-            ExpiresAt = input.ExpiresAtGiven || input.ExpiresAt is not null ? input.ExpiresAt : existing.ExpiresAt,
-            UpdatedAt = time.GetUtcNow(),
-        };
-        if (!await store.UpdateKeyAsync(updated, cancellationToken).ConfigureAwait(false))
+        if (!await store.UpdateKeyAsync(updated.Value!, cancellationToken).ConfigureAwait(false))
         {
             return NotFound(id);
         }
@@ -118,15 +110,106 @@ internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, 
         return null;
     }
 
-    private static ControlError? ValidateName(string? name)
+    /// <summary>
+    /// Lays the given fields over <paramref name="baseline"/> (a fresh key on create, the stored one on update) and
+    /// checks the result, so a PATCH cannot produce what a POST refuses.
+    /// </summary>
+    private async Task<Outcome<RelayKeyRecord>> ApplyAsync(KeyInput input, RelayKeyRecord baseline, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(name))
+        var name = input.Name?.Trim() ?? baseline.Name;
+        if (Names.Validate(name) is { } invalidName)
         {
-            return ControlError.Invalid("Field 'name' is required and must not be empty.");
+            return invalidName;
         }
 
-        return name.Length > MaxNameLength ? ControlError.Invalid($"Field 'name' must be at most {MaxNameLength} characters.") : null;
+        var expiresGiven = input.ExpiresGiven || input.Expires is not null;
+        if (expiresGiven && (input.ExpiresAtGiven || input.ExpiresAt is not null))
+        {
+            return ControlError.Invalid("Give 'expires' or its older spelling 'expiresAt', not both.");
+        }
+
+        var (at, afterFirstUse) = (baseline.ExpiresAt, baseline.ExpiresAfterFirstUse);
+        if (expiresGiven)
+        {
+            at = input.Expires?.At;
+            afterFirstUse = null;
+            if (input.Expires?.AfterFirstUse is { } text)
+            {
+                if (!DurationText.TryParse(text, out var span, out var durationError))
+                {
+                    return ControlError.Invalid($"Field 'expires.afterFirstUse': {durationError}.");
+                }
+
+                afterFirstUse = span;
+            }
+        }
+        else if (input.ExpiresAtGiven || input.ExpiresAt is not null)
+        {
+            at = input.ExpiresAt;
+        }
+
+        if (input.Policy is not null && input.PolicyId is not null)
+        {
+            return BothPolicies();
+        }
+
+        var policy = baseline.Policy;
+        if (input.PolicyGiven || input.Policy is not null)
+        {
+            policy = null;
+            if (input.Policy is { } spec)
+            {
+                var checkedPolicy = await checks.ToPolicyAsync(spec, "policy", cancellationToken).ConfigureAwait(false);
+                if (checkedPolicy.Error is { } policyError)
+                {
+                    return policyError;
+                }
+
+                policy = checkedPolicy.Value;
+            }
+        }
+
+        var policyId = baseline.PolicyId;
+        if (input.PolicyIdGiven || input.PolicyId is not null)
+        {
+            policyId = input.PolicyId?.Trim();
+            if (policyId is not null && (policyId.Length == 0 || await store.GetPolicyAsync(policyId, cancellationToken).ConfigureAwait(false) is null))
+            {
+                return ControlError.Invalid($"Field 'policyId': no policy with id '{policyId}'.");
+            }
+        }
+
+        if (policy is not null && policyId is not null)
+        {
+            return BothPolicies();
+        }
+
+        var limits = baseline.Limits;
+        if (input.Limits is { } limitInputs)
+        {
+            var rules = LimitRules.ForKey(limitInputs);
+            if (rules.Error is { } limitsError)
+            {
+                return limitsError;
+            }
+
+            limits = rules.Value!;
+        }
+
+        return baseline with
+        {
+            Name = name,
+            Enabled = input.Enabled ?? baseline.Enabled,
+            ExpiresAt = at,
+            ExpiresAfterFirstUse = afterFirstUse,
+            Policy = policy,
+            PolicyId = policyId,
+            Limits = limits,
+        };
     }
+
+    private static ControlError BothPolicies() => ControlError.Invalid(
+        "A key has either its own 'policy' or a shared 'policyId', not both; send null for the one to drop.");
 
     private async Task<Outcome<KeyView>> RefreshAndViewAsync(string id, string? clear, CancellationToken cancellationToken)
     {
