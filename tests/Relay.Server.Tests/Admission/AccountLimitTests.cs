@@ -22,6 +22,12 @@ public sealed class AccountLimitTests(UpstreamFixture upstream) : ProxyTestBase(
 
         Assert.Equal(2, Fake.Count(firstPrefix));
         Assert.Equal(3, Fake.Count(secondPrefix));
+
+        using var view = await Relay.Admin.GetAsync("api/accounts/" + first.Id);
+        using var json = System.Text.Json.JsonDocument.Parse(await view.Content.ReadAsStringAsync());
+        var limit = Assert.Single(json.RootElement.GetProperty("status").GetProperty("limits").EnumerateArray());
+        Assert.Equal(2m, limit.GetProperty("used").GetDecimal());
+        Assert.Equal("account", limit.GetProperty("source").GetString());
     }
 
     [Fact]

@@ -35,6 +35,14 @@ public sealed class LimitAdmissionTests(UpstreamFixture upstream) : ProxyTestBas
         Assert.DoesNotContain(key.Key, body, StringComparison.Ordinal);
         Assert.DoesNotContain(key.Id, body, StringComparison.Ordinal);
         Assert.Equal(3, Fake.Count(prefix));
+
+        // The operator sees the key's state in its Control API view.
+        using var view = await Relay.Admin.GetAsync("api/keys/" + key.Id);
+        using var json = JsonDocument.Parse(await view.Content.ReadAsStringAsync());
+        var status = Assert.Single(json.RootElement.GetProperty("limitStatus").EnumerateArray());
+        Assert.Equal(3m, status.GetProperty("used").GetDecimal());
+        Assert.Equal(0m, status.GetProperty("remaining").GetDecimal());
+        Assert.Equal("key", status.GetProperty("source").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Relay.Core.Accounts;
+using Relay.Core.Admission;
 using Relay.Core.Limits;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
@@ -50,15 +51,28 @@ internal sealed record AccountView(
         AccountStatusView.From(record, snapshot, hotState, now));
 }
 
-/// <summary>Live state: <c>active</c>, <c>cooling</c> (until a time), <c>error</c> (with a reason) or <c>disabled</c>.</summary>
+/// <summary>
+/// Live state: <c>active</c>, <c>cooling</c> (until a time), <c>error</c> (with a reason) or <c>disabled</c>;
+/// requests in flight; and where each of the account's limits stands (omitted when it has none).
+/// </summary>
 internal sealed record AccountStatusView(string State, DateTimeOffset? Until, string? Reason, int InFlight)
 {
+    public IReadOnlyList<LimitStatus>? Limits { get; init; }
+
     public const string Active = "active";
     public const string Cooling = "cooling";
     public const string Error = "error";
     public const string Disabled = "disabled";
 
     public static AccountStatusView From(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now)
+    {
+        var limits = record.Limits.Count > 0 && snapshot.AccountsById.TryGetValue(record.Id, out var current)
+            ? LimitStatus.ForAccount(hotState, snapshot, current, now)
+            : null;
+        return Health(record, snapshot, hotState, now) with { Limits = limits };
+    }
+
+    private static AccountStatusView Health(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now)
     {
         var live = hotState.GetStatus(record.Id, now);
 

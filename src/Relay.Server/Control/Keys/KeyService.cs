@@ -1,7 +1,9 @@
+using Relay.Core.Admission;
 using Relay.Core.Keys;
 using Relay.Core.Limits;
 using Relay.Core.Security;
 using Relay.Core.Snapshots;
+using Relay.Core.State;
 using Relay.Core.Storage;
 using Relay.Server.Control.Limits;
 using Relay.Server.Control.Policies;
@@ -12,18 +14,27 @@ namespace Relay.Server.Control.Keys;
 /// Relay key operations shared by the Control API and the CLI verbs. Keys are stored only as a hash
 /// and a display prefix; the clear key leaves this class once, in the create or rotate answer.
 /// </summary>
-internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, PolicyChecks checks, TimeProvider time, ILogger<KeyService> logger)
+internal sealed class KeyService(IConfigStore store, SnapshotManager snapshots, PolicyChecks checks, IHotState hotState, TimeProvider time, ILogger<KeyService> logger)
 {
     public async Task<IReadOnlyList<KeyView>> ListAsync(CancellationToken cancellationToken)
     {
         var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
-        return [.. keys.OrderBy(k => k.CreatedAt).Select(k => KeyView.From(k))];
+        return [.. keys.OrderBy(k => k.CreatedAt).Select(k => WithLimitStatus(KeyView.From(k)))];
     }
 
     public async Task<Outcome<KeyView>> GetAsync(string id, CancellationToken cancellationToken)
     {
         var key = await store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false);
-        return key is null ? NotFound(id) : KeyView.From(key);
+        return key is null ? NotFound(id) : WithLimitStatus(KeyView.From(key));
+    }
+
+    /// <summary>Adds where the key's limits stand, from the snapshot's view of the key (shared policy included).</summary>
+    private KeyView WithLimitStatus(KeyView view)
+    {
+        var snapshot = snapshots.Current;
+        return snapshot.KeysById.TryGetValue(view.Id, out var entry) && entry.Limits.Count > 0
+            ? view with { LimitStatus = LimitStatus.ForKey(hotState, snapshot, entry, time.GetUtcNow()) }
+            : view;
     }
 
     public async Task<Outcome<KeyView>> CreateAsync(KeyInput input, CancellationToken cancellationToken)

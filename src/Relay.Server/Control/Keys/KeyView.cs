@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Relay.Core.Admission;
 using Relay.Core.Keys;
 using Relay.Core.Limits;
 using Relay.Core.Policies;
@@ -30,6 +31,10 @@ internal sealed record KeyView
     public string? PolicyId { get; init; }
     public KeyPolicySpec? Policy { get; init; }
     public IReadOnlyList<LimitRuleSpec> Limits { get; init; } = [];
+
+    /// <summary>Where each limit that applies (own and shared policy's) stands now; omitted when the key has none.</summary>
+    public IReadOnlyList<LimitStatus>? LimitStatus { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public string? Key { get; init; }
