@@ -74,11 +74,15 @@ public static class AnthropicErrors
         return false;
     }
 
+    // Messages name models and limits in quotes; the default encoder would turn ' into \u0027 for HTML safety,
+    // which these JSON bodies (never embedded in a page) do not need and people reading them do not want.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static void WriteBody(IBufferWriter<byte> destination, string errorType, string message)
     {
         ArgumentNullException.ThrowIfNull(errorType);
         ArgumentNullException.ThrowIfNull(message);
-        using var writer = new Utf8JsonWriter(destination);
+        using var writer = new Utf8JsonWriter(destination, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type"u8, "error"u8);
         writer.WriteStartObject("error"u8);

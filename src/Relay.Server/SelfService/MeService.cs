@@ -24,7 +24,7 @@ internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorde
         var policy = key.Policy;
         var expires = record.ExpiresAt is null && record.ExpiresAfterFirstUse is null
             ? null
-            : new MeExpiry(record.ExpiresAt, record.ExpiresAfterFirstUse is { } span ? DurationText.Format(span) : null);
+            : new MeExpiry(record.ExpiresAt, record.ExpiresAfterFirstUse is { } span ? Control.Keys.ExpiryText.Format(span) : null);
 
         var view = new MeView(
             new MeKey(record.Id, record.Name, record.Prefix, record.Enabled, record.CreatedAt, first, key.ExpiresAt(first), expires),

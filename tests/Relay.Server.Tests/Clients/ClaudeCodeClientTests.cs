@@ -52,6 +52,28 @@ public sealed class ClaudeCodeClientTests
     }
 
     [Fact]
+    public async Task A_key_restricted_to_claude_code_admits_the_real_claude_code_and_refuses_other_clients()
+    {
+        await using var bed = await ClientTestBed.StartAsync("ok");
+        await bed.Relay.SetKeyPolicyAsync(bed.Key.Id, new Relay.Core.Policies.KeyPolicy([], Relay.Core.Policies.ModelRules.Any, [Relay.Core.Policies.ClientFamilies.ClaudeCode]));
+        using var session = new ClaudeSession(bed);
+
+        var run = await session.RunAsync("Say hello", "--session-id", session.Id);
+
+        Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
+        Assert.Equal(UpstreamTranscripts.TextText, run.StdOut.Trim());
+
+        // The same key from curl's User-Agent is refused before anything reaches the upstream.
+        var before = bed.Upstream.Requests("ok").Count;
+        using var curl = bed.Relay.CreateClient(bed.Key.Key);
+        using var request = Requests.Post("/v1/messages", Requests.Messages());
+        request.Headers.UserAgent.ParseAdd("curl/8.5.0");
+        using var refused = await curl.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(before, bed.Upstream.Requests("ok").Count);
+    }
+
+    [Fact]
     public async Task Claude_code_turns_of_one_session_stick_to_one_of_two_equal_accounts()
     {
         await using var bed = await ClientTestBed.StartAsync("ok-a", "ok-b");
