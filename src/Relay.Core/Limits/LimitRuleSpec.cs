@@ -6,7 +6,8 @@ namespace Relay.Core.Limits;
 /// A limit rule in its text shape, as the Control API takes and shows it and as the store keeps it:
 /// <c>{ "meter": "cost", "window": "1d", "max": 5 }</c> or
 /// <c>{ "meter": "concurrency", "max": 3, "queue": { "size": 10, "timeout": "10s" } }</c>.
-/// One shape in both places, so what an operator wrote is what they read back.
+/// One shape in both places, so what an operator wrote is what they read back, in canonical form (a window or
+/// timeout is shown in its shortest exact spelling: "60s" reads back as "1m").
 /// </summary>
 public sealed record LimitRuleSpec(string Meter, string? Window, decimal Max, LimitQueueSpec? Queue = null)
 {

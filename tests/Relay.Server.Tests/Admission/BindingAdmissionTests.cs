@@ -28,6 +28,14 @@ public sealed class BindingAdmissionTests(UpstreamFixture upstream) : ProxyTestB
         Assert.All(events, e => Assert.Equal(groupId, e.GroupId));
         Assert.All(events, e => Assert.Equal(member.Id, e.AccountId));
         _ = shared;
+
+        // The usage report by group names it.
+        using var report = await Relay.Admin.GetAsync("api/usage?groupBy=group");
+        using var json = System.Text.Json.JsonDocument.Parse(await report.Content.ReadAsStringAsync());
+        var row = Assert.Single(json.RootElement.GetProperty("byGroup").EnumerateArray());
+        Assert.Equal(groupId, row.GetProperty("group").GetString());
+        Assert.Equal("team-a", row.GetProperty("name").GetString());
+        Assert.Equal(4, row.GetProperty("requests").GetInt64());
     }
 
     [Fact]

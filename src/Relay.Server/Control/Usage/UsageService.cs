@@ -65,9 +65,7 @@ internal sealed class UsageService(IUsageStore store, ISnapshotSource snapshots,
             await ListAsync(UsageGrouping.Key, id => KeyName(snapshot, id)).ConfigureAwait(false),
             await ListAsync(UsageGrouping.Account, id => AccountName(snapshot, id)).ConfigureAwait(false),
             await ListAsync(UsageGrouping.Model, _ => null).ConfigureAwait(false),
-
-            // Groups are not in the snapshot yet: ids only.
-            await ListAsync(UsageGrouping.Group, _ => null).ConfigureAwait(false),
+            await ListAsync(UsageGrouping.Group, id => GroupName(snapshot, id)).ConfigureAwait(false),
             await ListAsync(UsageGrouping.Day, _ => null).ConfigureAwait(false));
     }
 
@@ -125,6 +123,7 @@ internal sealed class UsageService(IUsageStore store, ISnapshotSource snapshots,
         {
             UsageGrouping.Key => id => KeyName(snapshot, id),
             UsageGrouping.Account => id => AccountName(snapshot, id),
+            UsageGrouping.Group => id => GroupName(snapshot, id),
             _ => _ => null,
         };
 
@@ -150,7 +149,10 @@ internal sealed class UsageService(IUsageStore store, ISnapshotSource snapshots,
 
     /// <summary>Keys are indexed by hash in the snapshot; a linear scan is fine for a report.</summary>
     private static string? KeyName(RelaySnapshot snapshot, string keyId) =>
-        snapshot.KeysByHash.Values.FirstOrDefault(k => k.Id == keyId)?.Name;
+        snapshot.KeysById.GetValueOrDefault(keyId)?.Name;
+
+    private static string? GroupName(RelaySnapshot snapshot, string groupId) =>
+        snapshot.Groups.GetValueOrDefault(groupId)?.Name;
 
     private static string? AccountName(RelaySnapshot snapshot, string accountId) =>
         snapshot.AccountsById.GetValueOrDefault(accountId)?.Name;
