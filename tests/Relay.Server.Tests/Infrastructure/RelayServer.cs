@@ -27,6 +27,9 @@ public sealed record RelayServerOptions
     /// <summary>Overrides of the defaults below, e.g. <c>["MaxRequestBodyBytes"] = "2048"</c>.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Use this data directory (and keep it on dispose), e.g. to restart a relay on the same state.</summary>
+    public string? DataDir { get; init; }
+
     /// <summary>Extra adjustments of the builder, after the fixture's own.</summary>
     public Action<WebApplicationBuilder>? Configure { get; init; }
 
@@ -109,7 +112,7 @@ public sealed class RelayServer : IAsyncDisposable
     public static async Task<RelayServer> StartAsync(RelayServerOptions? options = null)
     {
         options ??= new RelayServerOptions();
-        var dataDir = Path.Combine(Path.GetTempPath(), "relay-tests", Guid.NewGuid().ToString("N"));
+        var dataDir = options.DataDir ?? Path.Combine(Path.GetTempPath(), "relay-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var adminToken = "ra_test_" + RandomToken(40);
 
@@ -139,7 +142,7 @@ public sealed class RelayServer : IAsyncDisposable
         }).ConfigureAwait(false);
 
         await app.StartAsync().ConfigureAwait(false);
-        return new RelayServer(app, dataDir, adminToken, logs, usage);
+        return new RelayServer(app, dataDir, adminToken, logs, usage) { _keepDataDir = options.DataDir is not null };
     }
 
     /// <summary>A client for inference calls, with the relay key in x-api-key (or as Bearer when <paramref name="bearer"/>).</summary>
@@ -361,7 +364,10 @@ public sealed class RelayServer : IAsyncDisposable
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(DataDir, recursive: true);
+                if (!_keepDataDir)
+                {
+                    Directory.Delete(DataDir, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -372,6 +378,8 @@ public sealed class RelayServer : IAsyncDisposable
             }
         }
     }
+
+    private bool _keepDataDir;
 
     public static string RandomToken(int length)
     {
