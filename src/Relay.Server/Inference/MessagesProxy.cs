@@ -267,69 +267,6 @@ internal sealed partial class MessagesProxy(
         return request.Snapshot.Prices.Cost(upstreamModel, result.Usage);
     }
 
-    /// <summary>Admission said no: answer in Anthropic's shape and record the refusal (no content, no account).</summary>
-    private async Task RefuseAsync(RelayRequest request, Refusal refusal)
-    {
-        var (status, type) = AnthropicRefusals.StatusAndType(refusal.Kind);
-        await AnthropicErrorResponse.WriteAsync(request.Http, status, refusal.Message, refusal.RetryAfter, type).ConfigureAwait(false);
-        Record(request, new Outcome(null, new AttemptResult { Committed = true, ClientStatus = status, ErrorClass = refusal.ErrorClass }, 0));
-    }
-
-    /// <summary>No account answered: tell the client in Anthropic's shape, with when to retry.</summary>
-    private async Task<Outcome> RefuseNoAccountAsync(
-        RelayRequest request, PoolChoice choice, AccountPool pool, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts, bool reachedUpstream)
-    {
-        var recovery = selection.RetryAfter is null ? scheduler.EarliestRecovery(pool, Platforms.Anthropic, request.Model, time.GetUtcNow()) : selection.Recovery;
-        var retryAfter = recovery.After;
-        int status;
-        string message;
-        string? type = null;
-        if (choice.DedicatedAccountId is { } dedicated && pool != choice.Fallback && attempts == 0 && selection.Reason != NoAccountReason.ModelNotServed)
-        {
-            var why = request.Snapshot.AccountsById.TryGetValue(dedicated, out var a) ? DedicatedStatus(a, recovery) : "it no longer exists";
-            (status, type) = AnthropicRefusals.StatusAndType(RefusalKind.DedicatedAccountUnavailable);
-            message = $"The account dedicated to this key is unavailable ({why}), and this key may not use the shared pool.";
-        }
-        else if (selection.Reason == NoAccountReason.AccountLimits)
-        {
-            status = StatusCodes.Status429TooManyRequests;
-            type = "rate_limit_error";
-            message = "The upstream accounts for this request have reached their relay-side limits.";
-        }
-        else if (selection.Reason == NoAccountReason.ModelNotServed)
-        {
-            status = StatusCodes.Status404NotFound;
-            message = $"No account on this relay serves the model '{request.Model}'.";
-            type = "not_found_error";
-            retryAfter = null;
-        }
-        else
-        {
-            // What this request saw decides; if it tried nothing, what keeps the pool out does.
-            (status, type, message) = (last.Failure ?? recovery.Kind) switch
-            {
-                FailureKind.RateLimited => (429, "rate_limit_error", "All upstream accounts for this model are rate limited."),
-                FailureKind.Overloaded => (529, "overloaded_error", "Upstream accounts are overloaded."),
-                FailureKind.AuthRejected => (502, "api_error", "The upstream refused the relay's credentials."),
-                FailureKind.Network => (502, "api_error", "The upstream could not be reached."),
-                FailureKind.StreamError or FailureKind.ServerError => (502, "api_error", "The upstream failed to answer."),
-                _ => (529, "overloaded_error", "No upstream account is available right now; all are busy or cooling down."),
-            };
-        }
-
-        await AnthropicErrorResponse.WriteAsync(request.Http, status, message, retryAfter, type).ConfigureAwait(false);
-        var result = last with { Committed = true, ClientStatus = status, ErrorClass = last.ErrorClass ?? ErrorClasses.NoAccount };
-        var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var la) ? la : null;
-        return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };
-    }
-
-    private static string DedicatedStatus(AccountEntry account, Recovery recovery) =>
-        !account.Enabled ? "disabled"
-        : account.UnusableReason is not null ? "its credential cannot be read"
-        : recovery.Kind is not null ? "cooling down after upstream errors"
-        : recovery.After is null ? "in error; the operator must reset it"
-        : "busy at its concurrency limit";
-
     private void Record(RelayRequest request, Outcome outcome)
     {
         var result = outcome.Result;
