@@ -56,8 +56,18 @@ public sealed class CliBindingTests
         Assert.Equal("30d", updated.GetProperty("expires").GetProperty("afterFirstUse").GetString());
         Assert.Equal(new DateTimeOffset(2032, 1, 1, 0, 0, 0, TimeSpan.Zero), updated.GetProperty("expires").GetProperty("at").GetDateTimeOffset());
 
-        // Same serializer, same view.
-        Assert.Equal((await server.GetAsync($"api/keys/{id}")).Text, (await RunAsync(dir, "keys", "get", id)).Out.TrimEnd());
+        // Same serializer, same view — once the server has picked up the CLI's change (it polls every 200 ms;
+        // until then its view still carries the old limits' live status).
+        var cli = (await RunAsync(dir, "keys", "get", id)).Out.TrimEnd();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var api = (await server.GetAsync($"api/keys/{id}")).Text;
+        while (api != cli && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            api = (await server.GetAsync($"api/keys/{id}")).Text;
+        }
+
+        Assert.Equal(api, cli);
     }
 
     [Fact]
