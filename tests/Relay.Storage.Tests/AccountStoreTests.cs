@@ -3,6 +3,25 @@ namespace Relay.Storage.Tests;
 public sealed class AccountStoreTests
 {
     [Fact]
+    public async Task Openai_shapes_and_azure_settings_round_trip()
+    {
+        using var db = await TempDatabase.CreateAsync();
+        var azure = Records.Account("acc_az") with { Platform = "openai", BaseUrl = "https://x.openai.azure.com", Shapes = ["chat"], AzureApiVersion = "2024-10-21" };
+        var plain = Records.Account("acc_plain");
+
+        await db.Config.InsertAccountAsync(azure);
+        await db.Config.InsertAccountAsync(plain);
+
+        var read = await db.Config.GetAccountAsync("acc_az");
+        Assert.Equal(["chat"], read!.Shapes);
+        Assert.Equal("2024-10-21", read.AzureApiVersion);
+        var other = await db.Config.GetAccountAsync("acc_plain");
+        Assert.Empty(other!.Shapes);
+        Assert.Null(other.AzureApiVersion);
+        Assert.Equal(["messages"], other.ServedShapes);
+    }
+
+    [Fact]
     public async Task Insert_then_get_round_trips_every_field()
     {
         using var db = await TempDatabase.CreateAsync();

@@ -30,6 +30,21 @@ public sealed record AccountRecord
     /// <summary>Requested model name → upstream model name. A mapped model is always served.</summary>
     public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The request shapes the account serves (<see cref="WireShapes"/>); empty means the platform's default
+    /// (<see cref="WireShapes.Default"/>). Use <see cref="ServedShapes"/> to read.
+    /// </summary>
+    public IReadOnlyList<string> Shapes { get; init; } = [];
+
+    /// <summary>
+    /// Set for Azure OpenAI accounts: the <c>api-version</c> query parameter. Requests then go to the deployment
+    /// named by <see cref="ModelMap"/> (else the model name) and authenticate with the <c>api-key</c> header.
+    /// </summary>
+    public string? AzureApiVersion { get; init; }
+
+    /// <summary>The shapes the account serves, with the platform default applied.</summary>
+    public IReadOnlyList<string> ServedShapes => Shapes.Count > 0 ? Shapes : WireShapes.Default(Platform, BaseUrl);
+
     /// <summary>Ids of the groups this account belongs to.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
 
@@ -50,4 +65,9 @@ public sealed record AccountRecord
 public static class DefaultBaseUrls
 {
     public const string Anthropic = "https://api.anthropic.com";
+
+    /// <summary>As the OpenAI SDKs take it: the version segment is part of the base URL, paths are appended after it.</summary>
+    public const string OpenAI = "https://api.openai.com/v1";
+
+    public static string For(string platform) => platform == Platforms.OpenAI ? OpenAI : Anthropic;
 }

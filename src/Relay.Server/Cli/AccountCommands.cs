@@ -24,6 +24,8 @@ internal static class AccountCommands
         ["--groups"] = FlagKind.List,
         ["--shared"] = FlagKind.OptionalBool,
         ["--limit"] = FlagKind.List,
+        ["--shapes"] = FlagKind.List,
+        ["--azure-api-version"] = FlagKind.Value,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
     };
@@ -134,6 +136,11 @@ internal static class AccountCommands
             Groups = parsed.List("--groups") is { } groups ? CliValues.Items(groups) : null,
             Shared = parsed.Bool("--shared"),
             Limits = parsed.List("--limit") is { } limits ? CliValues.Limits("--limit", limits) : null,
+            Shapes = parsed.List("--shapes") is { } shapes ? CliValues.Items(shapes) : null,
+
+            // "none" turns an Azure account back into a plain OpenAI one.
+            Azure = parsed.String("--azure-api-version") is { } version && version != "none" ? new AzureInput { ApiVersion = version } : null,
+            AzureGiven = parsed.Has("--azure-api-version"),
         };
     }
 

@@ -13,7 +13,8 @@ internal static class HelpText
         Accounts (upstream credentials):
           relay accounts add --name N --secret S [--base-url U] [--priority P] [--weight W]
                              [--max-concurrency C] [--models GLOB ...] [--model-map REQ=UP ...]
-                             [--platform anthropic] [--type api-key] [--disabled]
+                             [--platform anthropic|openai] [--type api-key] [--disabled]
+                             [--shapes chat,responses] [--azure-api-version V|none]
                              [--groups ID,ID ...] [--shared true|false] [--limit RULE ...]
           relay accounts list
           relay accounts get ID

@@ -94,7 +94,7 @@ public sealed class KeyPolicyApiTests(ControlServerFixture fixture) : IClassFixt
     [InlineData("""{"name":"k","policyId":"pol_nope"}""", "policyId")]
     [InlineData("""{"name":"k","policy":{"group":"grp_nope"}}""", "policy.group")]
     [InlineData("""{"name":"k","policy":{"clients":["mosaic"]}}""", "policy.clients[0]")]
-    [InlineData("""{"name":"k","policy":{"platforms":["openai"]}}""", "policy.platforms[0]")]
+    [InlineData("""{"name":"k","policy":{"platforms":["gemini"]}}""", "policy.platforms[0]")]
     [InlineData("""{"name":"k","policy":{"modles":{}}}""", "policy.modles")]
     [InlineData("""{"name":"k","expires":{"afterFirstUse":"1.5d"}}""", "expires.afterFirstUse")]
     [InlineData("""{"name":"k","expires":{"afterFirstUse":"30"}}""", "expires.afterFirstUse")]

@@ -35,10 +35,10 @@ internal static class AccountEndpoints
 
         accounts.MapPatch("/{id}", async (string id, HttpRequest request, AccountService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<AccountInput>(request, ct).ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<AccountInput>(request, ct, "azure").ConfigureAwait(false);
                 return body.Error is { } error
                     ? ControlResults.Error(error)
-                    : ControlResults.From(await service.UpdateAsync(id, body.Value!.Value, ct).ConfigureAwait(false));
+                    : ControlResults.From(await service.UpdateAsync(id, body.Value!.Value with { AzureGiven = body.Value.Fields.Contains("azure") }, ct).ConfigureAwait(false));
             })
             .WithName("UpdateAccount")
             .WithSummary("Change some fields of an account; send 'secret' to replace the credential.")

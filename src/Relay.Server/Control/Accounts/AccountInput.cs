@@ -32,4 +32,20 @@ internal sealed record AccountInput
 
     /// <summary>Request, token and cost windows, and a concurrency rule without a queue.</summary>
     public IReadOnlyList<LimitRuleInput>? Limits { get; init; }
+
+    /// <summary>The request shapes the account serves (<c>chat</c>, <c>responses</c> for OpenAI accounts); an empty list restores the platform default.</summary>
+    public IReadOnlyList<string>? Shapes { get; init; }
+
+    /// <summary>Azure OpenAI settings; an explicit <c>null</c> on update makes the account plain OpenAI again (see <see cref="AzureGiven"/>).</summary>
+    public AzureInput? Azure { get; init; }
+
+    /// <summary>True when the body named <c>azure</c>, possibly as null; filled in by the endpoint or the CLI, not from JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AzureGiven { get; init; }
+}
+
+/// <summary><c>{ "apiVersion": "2024-10-21" }</c>: the <c>api-version</c> Azure OpenAI requires on every call.</summary>
+internal sealed record AzureInput
+{
+    public string? ApiVersion { get; init; }
 }

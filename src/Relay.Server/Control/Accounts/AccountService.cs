@@ -175,9 +175,13 @@ internal sealed class AccountService(
     private static AccountRecord Apply(AccountInput input, AccountRecord baseline) => baseline with
     {
         Name = input.Name?.Trim() ?? baseline.Name,
-        Platform = input.Platform ?? baseline.Platform,
+        Platform = input.Platform?.Trim().ToLowerInvariant() ?? baseline.Platform,
         Type = input.Type ?? baseline.Type,
-        BaseUrl = input.BaseUrl?.Trim() ?? baseline.BaseUrl,
+
+        // A new account without a base URL gets its platform's; an existing one keeps what it has.
+        BaseUrl = input.BaseUrl?.Trim() ?? (baseline.Id.Length == 0 ? DefaultBaseUrls.For(input.Platform?.Trim().ToLowerInvariant() ?? baseline.Platform) : baseline.BaseUrl),
+        Shapes = input.Shapes is { } shapes ? [.. shapes.Select(x => x?.Trim().ToLowerInvariant() ?? "").Distinct()] : baseline.Shapes,
+        AzureApiVersion = input.Azure is { } azure ? azure.ApiVersion?.Trim() ?? "" : input.AzureGiven ? null : baseline.AzureApiVersion,
         Priority = input.Priority ?? baseline.Priority,
         Weight = input.Weight ?? baseline.Weight,
         MaxConcurrency = input.MaxConcurrency ?? baseline.MaxConcurrency,

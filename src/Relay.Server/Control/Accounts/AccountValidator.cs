@@ -26,7 +26,26 @@ internal static class AccountValidator
 
         if (!Platforms.IsKnown(account.Platform))
         {
-            return ControlError.Invalid($"Field 'platform' must be one of: {Platforms.Anthropic}.");
+            return ControlError.Invalid($"Field 'platform' must be one of: {string.Join(", ", Platforms.All)}.");
+        }
+
+        var allowed = WireShapes.For(account.Platform);
+        if (account.Shapes.FirstOrDefault(s => !allowed.Contains(s)) is { } shape)
+        {
+            return ControlError.Invalid($"Field 'shapes': '{shape}' is not a shape a {account.Platform} account serves (one of: {string.Join(", ", allowed)}).");
+        }
+
+        if (account.AzureApiVersion is { } apiVersion)
+        {
+            if (account.Platform != Platforms.OpenAI)
+            {
+                return ControlError.Invalid("Field 'azure' applies to openai accounts only.");
+            }
+
+            if (string.IsNullOrWhiteSpace(apiVersion) || apiVersion.Length > 40 || apiVersion.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.')))
+            {
+                return ControlError.Invalid("Field 'azure.apiVersion' is required for Azure OpenAI, e.g. \"2024-10-21\".");
+            }
         }
 
         if (!AccountTypes.IsKnown(account.Type))

@@ -21,6 +21,8 @@ internal sealed record AccountView(
     int MaxConcurrency,
     IReadOnlyList<string> Models,
     IReadOnlyDictionary<string, string> ModelMap,
+    IReadOnlyList<string> Shapes,
+    AzureView? Azure,
     IReadOnlyList<string> Groups,
     bool Shared,
     IReadOnlyList<LimitRuleSpec> Limits,
@@ -41,6 +43,8 @@ internal sealed record AccountView(
         record.MaxConcurrency,
         record.Models,
         record.ModelMap,
+        record.ServedShapes,
+        record.AzureApiVersion is { } apiVersion ? new AzureView(apiVersion) : null,
         record.Groups,
         record.Shared,
         LimitRuleSpec.FromRules(record.Limits),
@@ -50,6 +54,9 @@ internal sealed record AccountView(
         record.UpdatedAt,
         AccountStatusView.From(record, snapshot, hotState, now));
 }
+
+/// <summary>Azure OpenAI settings of an account (omitted for every other account).</summary>
+internal sealed record AzureView(string ApiVersion);
 
 /// <summary>
 /// Live state: <c>active</c>, <c>cooling</c> (until a time), <c>error</c> (with a reason) or <c>disabled</c>;

@@ -25,7 +25,7 @@ internal sealed class PolicyChecks(IConfigStore store)
         {
             if (!Platforms.IsKnown(policy.Platforms[i]))
             {
-                return ControlError.Invalid($"Field '{field}.platforms[{i}]': unknown platform '{policy.Platforms[i]}' (known: {Platforms.Anthropic}).");
+                return ControlError.Invalid($"Field '{field}.platforms[{i}]': unknown platform '{policy.Platforms[i]}' (known: {string.Join(", ", Platforms.All)}).");
             }
         }
 
