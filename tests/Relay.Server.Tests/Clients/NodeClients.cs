@@ -55,6 +55,8 @@ public static class NodeClients
 
     public static string SdkScript => Path.Combine(ClientsDir, "anthropic-sdk.mjs");
 
+    public static string OpenAISdkScript => Path.Combine(ClientsDir, "openai-sdk.mjs");
+
     /// <summary>
     /// Fails (never skips) when the npm packages are not installed, saying how to install them.
     /// </summary>
@@ -64,6 +66,7 @@ public static class NodeClients
         [
             Path.Combine(NodeModules, "@anthropic-ai", "sdk", "package.json"),
             Path.Combine(NodeModules, "@anthropic-ai", "claude-code", "package.json"),
+            Path.Combine(NodeModules, "openai", "package.json"),
         ];
         var missing = required.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
@@ -93,6 +96,32 @@ public static class NodeClients
             }
 
             return await RunAsync("node", [SdkScript, mode], env, ClientsDir, DefaultTimeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(home);
+        }
+    }
+
+    /// <summary>Runs <c>node openai-sdk.mjs &lt;mode&gt;</c> against <paramref name="baseUrl"/> (ending in /v1) with <paramref name="key"/>.</summary>
+    public static async Task<ClientRun> RunOpenAISdkAsync(string mode, string baseUrl, string key, IReadOnlyDictionary<string, string>? extraEnv = null)
+    {
+        RequireInstalled();
+        var home = Directory.CreateTempSubdirectory("relay-openai-home-").FullName;
+        try
+        {
+            var env = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["HOME"] = home,
+                ["RELAY_BASE_URL"] = baseUrl,
+                ["RELAY_KEY"] = key,
+            };
+            foreach (var (name, value) in extraEnv ?? new Dictionary<string, string>())
+            {
+                env[name] = value;
+            }
+
+            return await RunAsync("node", [OpenAISdkScript, mode], env, ClientsDir, DefaultTimeout).ConfigureAwait(false);
         }
         finally
         {

@@ -321,7 +321,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed class RecordingStream(Stream inner, UpstreamRequest request) : Stream
+    internal sealed class RecordingStream(Stream inner, UpstreamRequest request) : Stream
     {
         public override bool CanRead => false;
         public override bool CanSeek => false;
