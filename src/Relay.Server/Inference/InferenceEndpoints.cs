@@ -1,3 +1,5 @@
+using Relay.Server.Inference.Shapes;
+
 namespace Relay.Server.Inference;
 
 /// <summary>
@@ -13,11 +15,11 @@ internal static class InferenceEndpoints
     {
         foreach (var prefix in Prefixes)
         {
-            endpoints.MapPost(prefix + "/v1/messages", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/messages", hasBody: true, metered: true))
+            endpoints.MapPost(prefix + "/v1/messages", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages", hasBody: true, metered: true))
                 .ExcludeFromDescription();
-            endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/messages/count_tokens", hasBody: true, metered: false))
+            endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages/count_tokens", hasBody: true, metered: false))
                 .ExcludeFromDescription();
-            endpoints.MapGet(prefix + "/v1/models", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, "/v1/models", hasBody: false, metered: false))
+            endpoints.MapGet(prefix + "/v1/models", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/models", hasBody: false, metered: false))
                 .ExcludeFromDescription();
         }
 

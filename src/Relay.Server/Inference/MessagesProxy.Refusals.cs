@@ -8,8 +8,8 @@ using Relay.Server.Forwarding;
 namespace Relay.Server.Inference;
 
 /// <summary>
-/// The answers Relay gives itself on the Anthropic path when it cannot or may not forward: admission refusals
-/// (policy, limits, concurrency) and "no account could serve". Always in Anthropic's error shape, with
+/// The answers Relay gives itself when it cannot or may not forward: admission refusals (policy, limits,
+/// concurrency) and "no account could serve". Always in the client's own error shape, with
 /// <c>retry-after</c> when waiting helps, and recorded as a usage event.
 /// </summary>
 internal sealed partial class MessagesProxy
@@ -18,7 +18,7 @@ internal sealed partial class MessagesProxy
     private async Task RefuseAsync(RelayRequest request, Refusal refusal)
     {
         var (status, type) = AnthropicRefusals.StatusAndType(refusal.Kind);
-        await AnthropicErrorResponse.WriteAsync(request.Http, status, refusal.Message, refusal.RetryAfter, type).ConfigureAwait(false);
+        await request.Shape.WriteErrorAsync(request.Http, status, type, refusal.Message, refusal.RetryAfter).ConfigureAwait(false);
         Record(request, new Outcome(null, new AttemptResult { Committed = true, ClientStatus = status, ErrorClass = refusal.ErrorClass }, 0));
     }
 
@@ -30,7 +30,7 @@ internal sealed partial class MessagesProxy
         var retryAfter = recovery.After;
         int status;
         string message;
-        string? type = null;
+        string type;
         if (choice.DedicatedAccountId is { } dedicated && pool != choice.Fallback && attempts == 0 && selection.Reason != NoAccountReason.ModelNotServed)
         {
             var why = request.Snapshot.AccountsById.TryGetValue(dedicated, out var a) ? DedicatedStatus(a, recovery) : "it no longer exists";
@@ -64,7 +64,7 @@ internal sealed partial class MessagesProxy
             };
         }
 
-        await AnthropicErrorResponse.WriteAsync(request.Http, status, message, retryAfter, type).ConfigureAwait(false);
+        await request.Shape.WriteErrorAsync(request.Http, status, type, message, retryAfter).ConfigureAwait(false);
         var result = last with { Committed = true, ClientStatus = status, ErrorClass = last.ErrorClass ?? ErrorClasses.NoAccount };
         var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var la) ? la : null;
         return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };

@@ -9,6 +9,7 @@ using Relay.Protocols.Anthropic;
 using Relay.Server.Admission;
 using Relay.Server.Forwarding;
 using Relay.Server.Hosting;
+using Relay.Server.Inference.Shapes;
 
 namespace Relay.Server.Inference;
 
@@ -40,7 +41,7 @@ internal sealed partial class MessagesProxy(
     /// <param name="upstreamPath">The Anthropic path to call, e.g. <c>/v1/messages</c>.</param>
     /// <param name="hasBody">POST routes carry a JSON body with a model; GET /v1/models does not.</param>
     /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens and listing models do not).</param>
-    public async Task HandleAsync(HttpContext context, string upstreamPath, bool hasBody, bool metered)
+    public async Task HandleAsync(HttpContext context, ClientShape shape, string upstreamPath, bool hasBody, bool metered)
     {
         // 1. Authenticate.
         var snapshot = snapshots.Current;
@@ -48,12 +49,12 @@ internal sealed partial class MessagesProxy(
         var key = ClientKey.Authenticate(context.Request, snapshot, now, firstUse, out var refusal);
         if (key is null)
         {
-            await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, refusal).ConfigureAwait(false);
+            await shape.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "authentication_error", refusal).ConfigureAwait(false);
             return;
         }
 
         firstUse.Note(key);
-        var request = new RelayRequest(context, key, snapshot, upstreamPath);
+        var request = new RelayRequest(context, shape, key, snapshot, upstreamPath);
         try
         {
             // 2. Read the body and its head.
@@ -149,28 +150,20 @@ internal sealed partial class MessagesProxy(
         switch (error)
         {
             case BodyError.TooLarge:
-                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
+                await request.Shape.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
                 return false;
             case BodyError.Encoded:
-                await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Compressed request bodies are not supported; send the JSON uncompressed.", errorType: "invalid_request_error").ConfigureAwait(false);
+                await request.Shape.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "invalid_request_error", "Compressed request bodies are not supported; send the JSON uncompressed.").ConfigureAwait(false);
                 return false;
         }
 
         request.Body = body;
-        if (!MessagesRequestReader.TryRead(body!.Span, out var head, out var invalid))
+        if (!request.Shape.TryReadHead(request, body!.Span, out var invalid))
         {
-            await AnthropicErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, invalid ?? "Invalid request body.").ConfigureAwait(false);
+            await request.Shape.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", invalid ?? "Invalid request body.").ConfigureAwait(false);
             return false;
         }
 
-        request.Model = head.Model;
-        request.Stream = head.Stream;
-        request.ModelValueStart = head.ModelValueStart;
-        request.ModelValueLength = head.ModelValueLength;
-
-        // Claude Code names its session in a header too; an explicit id beats a content hash.
-        var headerSession = context.Request.Headers["X-Claude-Code-Session-Id"];
-        request.SessionKey = headerSession.Count > 0 && !string.IsNullOrEmpty(headerSession[0]) ? "s:" + headerSession[0] : head.SessionKey;
         return true;
     }
 

@@ -2,13 +2,17 @@ using System.Diagnostics;
 using Relay.Core.Scheduling;
 using Relay.Core.Snapshots;
 using Relay.Server.Forwarding;
+using Relay.Server.Inference.Shapes;
 
 namespace Relay.Server.Inference;
 
 /// <summary>What one inference request carries through the pipeline: a typed context instead of HttpContext.Items.</summary>
-internal sealed class RelayRequest(HttpContext http, KeyEntry key, RelaySnapshot snapshot, string upstreamPath)
+internal sealed class RelayRequest(HttpContext http, ClientShape shape, KeyEntry key, RelaySnapshot snapshot, string upstreamPath)
 {
     public HttpContext Http { get; } = http;
+
+    /// <summary>The wire format the client speaks; its errors and (when they differ) its translation follow it.</summary>
+    public ClientShape Shape { get; } = shape;
     public KeyEntry Key { get; } = key;
 
     /// <summary>The snapshot this request started with; one request sees one consistent configuration.</summary>
