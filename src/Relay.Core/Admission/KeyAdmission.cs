@@ -14,7 +14,7 @@ namespace Relay.Core.Admission;
 /// </summary>
 public sealed class KeyAdmission(IHotState state)
 {
-    public static Refusal? CheckPolicy(RelaySnapshot snapshot, KeyEntry key, string platform, string? model, string? userAgent)
+    public static Refusal? CheckPolicy(RelaySnapshot snapshot, KeyEntry key, string? platform, string? model, string? userAgent)
     {
         if (key.PolicyMissing)
         {

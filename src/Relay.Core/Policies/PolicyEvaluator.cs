@@ -8,11 +8,14 @@ namespace Relay.Core.Policies;
 /// </summary>
 public static class PolicyEvaluator
 {
-    /// <param name="platform">The platform the request is for ("anthropic", "openai", "gemini").</param>
+    /// <param name="platform">
+    /// The platform the request is for ("anthropic", "openai", "gemini"), or null when the platform is decided by the
+    /// account the request lands on (the scheduler then only considers allowed platforms).
+    /// </param>
     /// <param name="model">The model the client asked for, before any account's model mapping.</param>
-    public static PolicyDecision Evaluate(KeyPolicy policy, string platform, string? model, string? userAgent, ClientFamilies clients)
+    public static PolicyDecision Evaluate(KeyPolicy policy, string? platform, string? model, string? userAgent, ClientFamilies clients)
     {
-        if (!IsPlatformAllowed(policy.Platforms, platform))
+        if (platform is not null && !IsPlatformAllowed(policy.Platforms, platform))
         {
             return new PolicyDecision(PolicyDenial.Platform);
         }

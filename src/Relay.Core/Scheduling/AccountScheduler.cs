@@ -19,7 +19,7 @@ public sealed class AccountScheduler(IHotState state)
     public AccountSelection Select(
         RelaySnapshot snapshot,
         AccountPool pool,
-        string platform,
+        AccountFilter filter,
         string? model,
         string? sessionKey,
         IReadOnlyCollection<string> alreadyTried,
@@ -33,7 +33,7 @@ public sealed class AccountScheduler(IHotState state)
             && state.GetSticky(sessionKey, now) is { } stickyId
             && snapshot.AccountsById.TryGetValue(stickyId, out var sticky)
             && pool.Contains(sticky)
-            && IsCandidate(sticky, platform, model, alreadyTried)
+            && IsCandidate(sticky, filter, model, alreadyTried)
             && TryLease(snapshot, sticky, model, estimate, now, ref limited, ref busy, ref limitWait) is { } stickyReservation)
         {
             return AccountSelection.Chosen(sticky, sticky: true, stickyReservation);
@@ -53,7 +53,7 @@ public sealed class AccountScheduler(IHotState state)
             for (; index < accounts.Count && accounts[index].Priority == priority; index++)
             {
                 var account = accounts[index];
-                if (!ServesRequest(account, platform, model))
+                if (!ServesRequest(account, filter, model))
                 {
                     continue;
                 }
@@ -87,7 +87,7 @@ public sealed class AccountScheduler(IHotState state)
 
         if (!untried)
         {
-            return AccountSelection.None(NoAccountReason.AllTried, EarliestRecovery(pool, platform, model, now));
+            return AccountSelection.None(NoAccountReason.AllTried, EarliestRecovery(pool, filter, model, now));
         }
 
         if (limited && !busy)
@@ -96,7 +96,7 @@ public sealed class AccountScheduler(IHotState state)
             return AccountSelection.None(NoAccountReason.AccountLimits, new Recovery(limitWait, null));
         }
 
-        return AccountSelection.None(NoAccountReason.AllBusyOrCooling, EarliestRecovery(pool, platform, model, now));
+        return AccountSelection.None(NoAccountReason.AllBusyOrCooling, EarliestRecovery(pool, filter, model, now));
     }
 
     /// <summary>Leases the account and reserves against its limits; null (lease released) when either refuses.</summary>
@@ -138,12 +138,12 @@ public sealed class AccountScheduler(IHotState state)
     /// <summary>Stands in for "nothing reserved" so a chosen account always has a handle to settle.</summary>
     internal static ReservationHandle NoReservation { get; } = new([]);
 
-    private static bool IsCandidate(AccountEntry account, string platform, string? model, IReadOnlyCollection<string> tried) =>
-        ServesRequest(account, platform, model) && !tried.Contains(account.Id);
+    private static bool IsCandidate(AccountEntry account, AccountFilter filter, string? model, IReadOnlyCollection<string> tried) =>
+        ServesRequest(account, filter, model) && !tried.Contains(account.Id);
 
-    /// <summary>A null model (e.g. listing models) can be served by any usable account of the platform.</summary>
-    private static bool ServesRequest(AccountEntry account, string platform, string? model) =>
-        account.IsUsable && account.Platform == platform && (model is null || account.Serves(model));
+    /// <summary>A null model (e.g. listing models) can be served by any usable account the filter allows.</summary>
+    private static bool ServesRequest(AccountEntry account, AccountFilter filter, string? model) =>
+        account.IsUsable && filter.Allows(account) && (model is null || account.Serves(model));
 
     private AccountEntry PickWeighted(List<AccountEntry> tier, DateTimeOffset now)
     {
@@ -175,13 +175,13 @@ public sealed class AccountScheduler(IHotState state)
     }
 
     /// <summary>When the first account of the pool serving the model should be free again: the end of the shortest cooldown, or 1 s when only concurrency limits are in the way.</summary>
-    public Recovery EarliestRecovery(AccountPool pool, string platform, string? model, DateTimeOffset now)
+    public Recovery EarliestRecovery(AccountPool pool, AccountFilter filter, string? model, DateTimeOffset now)
     {
         TimeSpan? best = null;
         FailureKind? kind = null;
         foreach (var account in pool.Accounts)
         {
-            if (!ServesRequest(account, platform, model))
+            if (!ServesRequest(account, filter, model))
             {
                 continue;
             }

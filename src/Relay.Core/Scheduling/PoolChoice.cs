@@ -10,15 +10,15 @@ namespace Relay.Core.Scheduling;
 public readonly record struct PoolChoice(AccountPool Pool, AccountPool? Fallback, string? DedicatedAccountId)
 {
     /// <summary>
-    /// Resolves a key's binding for one platform:
+    /// Resolves a key's binding for a request in one client wire shape:
     /// <list type="bullet">
-    /// <item>a dedicated account of this platform: that account, then (with fallbackToPool) the key's group or the shared pool;</item>
+    /// <item>a dedicated account that can answer the shape: that account, then (with fallbackToPool) the key's group or the shared pool;</item>
     /// <item>a group: the group's accounts (shared or not);</item>
     /// <item>no binding: the shared accounts.</item>
     /// </list>
-    /// A dedicated account of another platform does not bind this platform's requests.
+    /// A dedicated account that cannot answer the shape (e.g. a Responses-only account for Claude Code) does not bind it.
     /// </summary>
-    public static PoolChoice For(RelaySnapshot snapshot, KeyEntry key, string platform)
+    public static PoolChoice For(RelaySnapshot snapshot, KeyEntry key, string clientShape)
     {
         var policy = key.Policy;
         var basePool = policy.Group is { } groupId
@@ -32,7 +32,7 @@ public readonly record struct PoolChoice(AccountPool Pool, AccountPool? Fallback
 
         if (snapshot.AccountsById.TryGetValue(accountId, out var account))
         {
-            return account.Platform == platform
+            return account.CanAnswer(clientShape)
                 ? new PoolChoice(account.AsDedicatedPool, policy.FallbackToPool ? basePool : null, account.Id)
                 : new PoolChoice(basePool, null, null);
         }

@@ -19,6 +19,7 @@ public sealed class AccountEntry
         _models = new ModelMatcher(record.Models);
         BaseUrl = record.BaseUrl.TrimEnd('/');
         Scope = LimitScopes.Account(record.Id);
+        ServedShapes = record.ServedShapes;
         WindowRules = [.. record.Limits.Where(r => r.Meter != LimitMeter.Concurrency)];
 
         // A concurrency rule in the account's limits is the same cap as maxConcurrency: the smaller wins.
@@ -40,6 +41,45 @@ public sealed class AccountEntry
 
     /// <summary>Most requests in flight at once (0 = unlimited): the smaller of maxConcurrency and a concurrency limit rule.</summary>
     public int MaxConcurrency { get; }
+
+    /// <summary>The request shapes the account's upstream speaks (<see cref="WireShapes"/>).</summary>
+    public IReadOnlyList<string> ServedShapes { get; }
+
+    /// <summary>
+    /// The shape to send a request in when the client speaks <paramref name="clientShape"/>: the same shape when the
+    /// account serves it (passed through unchanged), else one Relay translates to, else null. Translations:
+    /// Chat and Responses clients on a Messages account; Messages clients on a Chat account.
+    /// </summary>
+    public string? UpstreamShapeFor(string clientShape)
+    {
+        if (Contains(ServedShapes, clientShape))
+        {
+            return clientShape;
+        }
+
+        return clientShape switch
+        {
+            WireShapes.Chat or WireShapes.Responses when Contains(ServedShapes, WireShapes.Messages) => WireShapes.Messages,
+            WireShapes.Messages when Contains(ServedShapes, WireShapes.Chat) => WireShapes.Chat,
+            _ => null,
+        };
+    }
+
+    /// <summary>True when a client of <paramref name="clientShape"/> can be answered by this account.</summary>
+    public bool CanAnswer(string clientShape) => UpstreamShapeFor(clientShape) is not null;
+
+    private static bool Contains(IReadOnlyList<string> shapes, string shape)
+    {
+        for (var i = 0; i < shapes.Count; i++)
+        {
+            if (string.Equals(shapes[i], shape, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>May keys without a binding use it? See <see cref="AccountRecord.Shared"/>.</summary>
     public bool Shared => Record.Shared;

@@ -24,9 +24,9 @@ internal sealed partial class MessagesProxy
 
     /// <summary>No account answered: tell the client in Anthropic's shape, with when to retry.</summary>
     private async Task<Outcome> RefuseNoAccountAsync(
-        RelayRequest request, PoolChoice choice, AccountPool pool, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts, bool reachedUpstream)
+        RelayRequest request, PoolChoice choice, AccountPool pool, AccountFilter filter, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts, bool reachedUpstream)
     {
-        var recovery = selection.RetryAfter is null ? scheduler.EarliestRecovery(pool, Platforms.Anthropic, request.Model, time.GetUtcNow()) : selection.Recovery;
+        var recovery = selection.RetryAfter is null ? scheduler.EarliestRecovery(pool, filter, request.Model, time.GetUtcNow()) : selection.Recovery;
         var retryAfter = recovery.After;
         int status;
         string message;
@@ -42,6 +42,15 @@ internal sealed partial class MessagesProxy
             status = StatusCodes.Status429TooManyRequests;
             type = "rate_limit_error";
             message = "The upstream accounts for this request have reached their relay-side limits.";
+        }
+        else if (selection.Reason == NoAccountReason.ModelNotServed && filter.AllowedPlatforms.Count > 0
+            && pool.Accounts.Any(a => a.IsUsable && filter.AnyPlatform.Allows(a) && (request.Model is null || a.Serves(request.Model))))
+        {
+            // Accounts of other platforms would serve it: the key's policy is what stands in the way.
+            status = StatusCodes.Status403Forbidden;
+            type = "permission_error";
+            message = $"This key may use only the {string.Join(", ", filter.AllowedPlatforms)} platform(s), and no account of them serves the model '{request.Model}'.";
+            retryAfter = null;
         }
         else if (selection.Reason == NoAccountReason.ModelNotServed)
         {

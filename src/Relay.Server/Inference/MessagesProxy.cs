@@ -64,7 +64,7 @@ internal sealed partial class MessagesProxy(
             }
 
             // 3. Admission: policy first, it needs nothing but the request head.
-            if (KeyAdmission.CheckPolicy(snapshot, key, Platforms.Anthropic, request.Model, context.Request.Headers.UserAgent.ToString()) is { } denied)
+            if (KeyAdmission.CheckPolicy(snapshot, key, null, request.Model, context.Request.Headers.UserAgent.ToString()) is { } denied)
             {
                 await RefuseAsync(request, denied).ConfigureAwait(false);
                 return;
@@ -172,24 +172,25 @@ internal sealed partial class MessagesProxy(
         var tried = new List<string>(capacity: 2);
         AttemptResult last = default;
         string? lastAccountId = null;
-        var choice = PoolChoice.For(request.Snapshot, request.Key, Platforms.Anthropic);
+        var choice = PoolChoice.For(request.Snapshot, request.Key, request.Shape.Name);
+        var filter = AccountFilter.For(request.Shape.Name, request.Key.Policy);
         var pool = choice.Pool;
         var reachedUpstream = false;
 
         for (var attempt = 1; attempt <= Math.Max(1, options.MaxAttempts); attempt++)
         {
             var now = time.GetUtcNow();
-            var selection = scheduler.Select(request.Snapshot, pool, Platforms.Anthropic, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
+            var selection = scheduler.Select(request.Snapshot, pool, filter, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
             if (selection.Account is null && choice.Fallback is { } fallback && pool != fallback)
             {
                 // The dedicated account cannot serve; this key may use its pool instead.
                 pool = fallback;
-                selection = scheduler.Select(request.Snapshot, pool, Platforms.Anthropic, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
+                selection = scheduler.Select(request.Snapshot, pool, filter, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
             }
 
             if (selection.Account is not { } account)
             {
-                return await RefuseNoAccountAsync(request, choice, pool, selection, last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
+                return await RefuseNoAccountAsync(request, choice, pool, filter, selection, last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
             }
 
             tried.Add(account.Id);
@@ -239,7 +240,7 @@ internal sealed partial class MessagesProxy(
         }
 
         // Every attempt failed over and the budget of attempts is spent.
-        return await RefuseNoAccountAsync(request, choice, pool, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
+        return await RefuseNoAccountAsync(request, choice, pool, filter, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
     }
 
     private void SettleAccount(RelayRequest request, ReservationHandle reservation, AttemptResult result, decimal cost)

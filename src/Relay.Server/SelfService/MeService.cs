@@ -54,18 +54,14 @@ internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorde
         }
 
         var accounts = new List<AccountEntry>();
-        foreach (var platform in new[] { Platforms.Anthropic })
+        foreach (var shape in new[] { WireShapes.Messages, WireShapes.Chat, WireShapes.Responses })
         {
-            if (!PolicyEvaluator.IsPlatformAllowed(key.Policy.Platforms, platform))
-            {
-                continue;
-            }
-
-            var choice = PoolChoice.For(snapshot, key, platform);
-            accounts.AddRange(choice.Pool.Accounts.Where(a => a.IsUsable && a.Platform == platform));
+            var filter = AccountFilter.For(shape, key.Policy);
+            var choice = PoolChoice.For(snapshot, key, shape);
+            accounts.AddRange(choice.Pool.Accounts.Where(a => a.IsUsable && filter.Allows(a)));
             if (choice.Fallback is { } fallback)
             {
-                accounts.AddRange(fallback.Accounts.Where(a => a.IsUsable && a.Platform == platform));
+                accounts.AddRange(fallback.Accounts.Where(a => a.IsUsable && filter.Allows(a)));
             }
         }
 

@@ -25,6 +25,9 @@ public sealed class AccountSchedulerTests
             ModelMap = map ?? [],
         }, "secret-" + id, null);
 
+    /// <summary>Claude Code's shape, no platform restriction: every Anthropic account qualifies.</summary>
+    private static readonly AccountFilter Messages = new(WireShapes.Messages, []);
+
     private static RelaySnapshot Snapshot(params AccountEntry[] accounts) => new(1, accounts, [], PriceBook.Shipped);
 
     [Fact]
@@ -36,13 +39,13 @@ public sealed class AccountSchedulerTests
 
         for (var i = 0; i < 20; i++)
         {
-            var pick = scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "claude-sonnet-4-5", null, [], UsageEstimate.None, Now);
+            var pick = scheduler.Select(snapshot, snapshot.SharedPool, Messages, "claude-sonnet-4-5", null, [], UsageEstimate.None, Now);
             Assert.Equal("main", pick.Account?.Id);
             state.Release("main");
         }
 
         state.ReportFailure("main", FailureKind.RateLimited, TimeSpan.FromSeconds(30), "429", Now);
-        Assert.Equal("backup", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "claude-sonnet-4-5", null, [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("backup", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "claude-sonnet-4-5", null, [], UsageEstimate.None, Now).Account?.Id);
     }
 
     [Fact]
@@ -55,7 +58,7 @@ public sealed class AccountSchedulerTests
         var heavy = 0;
         for (var i = 0; i < 4000; i++)
         {
-            var pick = scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, [], UsageEstimate.None, Now).Account!;
+            var pick = scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, [], UsageEstimate.None, Now).Account!;
             heavy += pick.Id == "heavy" ? 1 : 0;
             state.Release(pick.Id);
         }
@@ -70,8 +73,8 @@ public sealed class AccountSchedulerTests
         var scheduler = new AccountScheduler(state);
         var snapshot = Snapshot(Account("a", priority: 1, maxConcurrency: 1), Account("b", priority: 2));
 
-        Assert.Equal("a", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, [], UsageEstimate.None, Now).Account?.Id);
-        Assert.Equal("b", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("a", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("b", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, [], UsageEstimate.None, Now).Account?.Id);
     }
 
     [Fact]
@@ -82,7 +85,7 @@ public sealed class AccountSchedulerTests
         var snapshot = Snapshot(Account("a", priority: 1), Account("b", priority: 2));
         state.SetSticky("conv", "b", TimeSpan.FromHours(1), Now);
 
-        var pick = scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", "conv", [], UsageEstimate.None, Now);
+        var pick = scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", "conv", [], UsageEstimate.None, Now);
         Assert.Equal("b", pick.Account?.Id);
         Assert.True(pick.Sticky);
     }
@@ -96,7 +99,7 @@ public sealed class AccountSchedulerTests
         state.SetSticky("conv", "b", TimeSpan.FromHours(1), Now);
         state.ReportFailure("b", FailureKind.Overloaded, null, "529", Now);
 
-        Assert.Equal("a", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", "conv", [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("a", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", "conv", [], UsageEstimate.None, Now).Account?.Id);
     }
 
     [Fact]
@@ -108,10 +111,10 @@ public sealed class AccountSchedulerTests
             Account("haiku-only", priority: 1, models: ["claude-*-haiku-*", "claude-haiku-*"]),
             Account("mapped", priority: 2, models: ["none"], map: new() { ["my-alias"] = "claude-opus-4-5" }));
 
-        Assert.Equal("haiku-only", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "claude-haiku-4-5", null, [], UsageEstimate.None, Now).Account?.Id);
-        Assert.Equal("mapped", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "my-alias", null, [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("haiku-only", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "claude-haiku-4-5", null, [], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal("mapped", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "my-alias", null, [], UsageEstimate.None, Now).Account?.Id);
 
-        var none = scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "claude-opus-4-5", null, [], UsageEstimate.None, Now);
+        var none = scheduler.Select(snapshot, snapshot.SharedPool, Messages, "claude-opus-4-5", null, [], UsageEstimate.None, Now);
         Assert.Null(none.Account);
         Assert.Equal(NoAccountReason.ModelNotServed, none.Reason);
     }
@@ -125,7 +128,7 @@ public sealed class AccountSchedulerTests
         state.ReportFailure("a", FailureKind.RateLimited, TimeSpan.FromSeconds(40), "429", Now);
         state.ReportFailure("b", FailureKind.RateLimited, TimeSpan.FromSeconds(12), "429", Now);
 
-        var none = scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, [], UsageEstimate.None, Now);
+        var none = scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, [], UsageEstimate.None, Now);
         Assert.Null(none.Account);
         Assert.Equal(NoAccountReason.AllBusyOrCooling, none.Reason);
         Assert.Equal(TimeSpan.FromSeconds(12), none.RetryAfter);
@@ -139,7 +142,7 @@ public sealed class AccountSchedulerTests
         var scheduler = new AccountScheduler(state);
         var snapshot = Snapshot(Account("off", priority: 1, enabled: false), Account("a", priority: 2), Account("b", priority: 3));
 
-        Assert.Equal("b", scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, ["a"], UsageEstimate.None, Now).Account?.Id);
-        Assert.Equal(NoAccountReason.AllTried, scheduler.Select(snapshot, snapshot.SharedPool, Platforms.Anthropic, "m", null, ["a", "b"], UsageEstimate.None, Now).Reason);
+        Assert.Equal("b", scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, ["a"], UsageEstimate.None, Now).Account?.Id);
+        Assert.Equal(NoAccountReason.AllTried, scheduler.Select(snapshot, snapshot.SharedPool, Messages, "m", null, ["a", "b"], UsageEstimate.None, Now).Reason);
     }
 }

@@ -12,7 +12,7 @@ namespace Relay.Core.Tests.Scheduling;
 public sealed class PoolChoiceTests
 {
     private static AccountEntry Account(string id, bool shared = true, string platform = Platforms.Anthropic, params string[] groups) =>
-        new(new AccountRecord { Id = id, Name = id, SecretCiphertext = [1], Shared = shared, Platform = platform, Groups = groups }, "s", null);
+        new(new AccountRecord { Id = id, Name = id, SecretCiphertext = [1], Shared = shared, Platform = platform, Groups = groups, Shapes = platform == Platforms.OpenAI ? [WireShapes.Responses] : [] }, "s", null);
 
     private static KeyEntry Key(KeyPolicy? policy) =>
         new(new RelayKeyRecord { Id = "k", Name = "k", Hash = "h", Prefix = "cr_x", Policy = policy });
@@ -29,7 +29,7 @@ public sealed class PoolChoiceTests
     [Fact]
     public void An_unbound_key_uses_only_shared_accounts()
     {
-        var choice = PoolChoice.For(Snapshot, Key(null), Platforms.Anthropic);
+        var choice = PoolChoice.For(Snapshot, Key(null), WireShapes.Messages);
 
         Assert.Equal(["other-platform", "pool-a"], Ids(choice.Pool).Order());
         Assert.Null(choice.Fallback);
@@ -39,7 +39,7 @@ public sealed class PoolChoiceTests
     [Fact]
     public void A_group_key_uses_the_group_members_even_if_not_shared()
     {
-        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Group = "g1" }), Platforms.Anthropic);
+        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Group = "g1" }), WireShapes.Messages);
 
         Assert.Equal(["member"], Ids(choice.Pool));
         Assert.Equal("g1", choice.Pool.GroupId);
@@ -48,9 +48,9 @@ public sealed class PoolChoiceTests
     [Fact]
     public void A_dedicated_key_falls_back_to_its_group_or_the_pool_only_when_allowed()
     {
-        var strict = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private" }), Platforms.Anthropic);
-        var lenient = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private", FallbackToPool = true }), Platforms.Anthropic);
-        var lenientInGroup = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private", Group = "g1", FallbackToPool = true }), Platforms.Anthropic);
+        var strict = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private" }), WireShapes.Messages);
+        var lenient = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private", FallbackToPool = true }), WireShapes.Messages);
+        var lenientInGroup = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "private", Group = "g1", FallbackToPool = true }), WireShapes.Messages);
 
         Assert.Equal(["private"], Ids(strict.Pool));
         Assert.Null(strict.Fallback);
@@ -60,9 +60,9 @@ public sealed class PoolChoiceTests
     }
 
     [Fact]
-    public void A_dedicated_account_of_another_platform_does_not_bind_this_one()
+    public void A_dedicated_account_that_cannot_answer_the_clients_shape_does_not_bind_it()
     {
-        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), Platforms.Anthropic);
+        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), WireShapes.Messages);
 
         Assert.Null(choice.DedicatedAccountId);
         Assert.Contains("pool-a", Ids(choice.Pool));
@@ -71,7 +71,7 @@ public sealed class PoolChoiceTests
     [Fact]
     public void A_dedicated_account_that_no_longer_exists_never_widens_the_key_without_fallback()
     {
-        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "gone" }), Platforms.Anthropic);
+        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "gone" }), WireShapes.Messages);
 
         Assert.Empty(choice.Pool.Accounts);
         Assert.Null(choice.Fallback);

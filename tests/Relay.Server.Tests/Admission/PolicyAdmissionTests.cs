@@ -71,7 +71,7 @@ public sealed class PolicyAdmissionTests(UpstreamFixture upstream) : ProxyTestBa
     }
 
     [Fact]
-    public async Task A_key_limited_to_another_platform_is_refused_here()
+    public async Task A_key_limited_to_a_platform_without_a_serving_account_is_refused_with_403()
     {
         var (_, prefix) = await AddAccountAsync("ok");
         var (key, client) = await NewClientAsync();
@@ -81,7 +81,7 @@ public sealed class PolicyAdmissionTests(UpstreamFixture upstream) : ProxyTestBa
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         AssertAnthropicError(body, "permission_error");
-        Assert.Contains("anthropic", body, StringComparison.Ordinal);
+        Assert.Contains("only the openai platform", body, StringComparison.Ordinal);
         Assert.Equal(0, Fake.Count(prefix));
     }
 
