@@ -55,7 +55,7 @@ internal static class RelayServices
         services.AddSingleton<ISnapshotPreparer, LimitSeeder>();
         services.TryAddSingleton<MeService>();
         services.TryAddSingleton<UpstreamHttp>();
-        services.TryAddSingleton<AnthropicForwarder>();
+        services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<MessagesProxy>();
         services.TryAddSingleton(sp => new UsageRecorder(
             sp.GetRequiredService<IUsageStore>(),

@@ -30,7 +30,7 @@ internal sealed partial class MessagesProxy(
     KeyAdmission admission,
     KeyFirstUse firstUse,
     IHotState state,
-    AnthropicForwarder forwarder,
+    Forwarder forwarder,
     UsageRecorder usage,
     RelayOptions options,
     TimeProvider time,

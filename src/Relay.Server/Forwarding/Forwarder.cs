@@ -6,6 +6,7 @@ using Relay.Core.State;
 using Relay.Protocols.Anthropic;
 using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
+using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.Inference;
 
 namespace Relay.Server.Forwarding;
@@ -16,7 +17,7 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions options)
+internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -31,7 +32,15 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         timeout.CancelAfter(request.Stream ? _streamFirstByte : _firstByte);
 
-        using var message = UpstreamRequestFactory.Create(request, account);
+        var exchange = Exchange.For(request, account);
+        using var message = exchange.CreateRequest(out var refusal);
+        if (message is null)
+        {
+            // This account cannot take the request as the client wrote it (e.g. a field Claude cannot express).
+            await request.Shape.WriteErrorAsync(request.Http, StatusCodes.Status400BadRequest, "invalid_request_error", refusal!.ToString(), param: refusal.Field).ConfigureAwait(false);
+            return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -60,8 +69,8 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
 
             var stream = IsEventStream(response);
             return stream && status is >= 200 and < 300
-                ? await SseRelay.RelayAsync(request, response, timeout, _idle).ConfigureAwait(false)
-                : await RelayBufferedAsync(request, response, timeout).ConfigureAwait(false);
+                ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, _idle).ConfigureAwait(false)
+                : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
         }
     }
 
@@ -88,7 +97,7 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
         try
         {
             using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-            AnthropicErrors.TryReadError(body.Span, out type, out _);
+            (type, _) = UpstreamErrors.Read(body.Span);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -118,7 +127,7 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
     /// Non-streamed answers (and errors passed through): read whole, so that a body that fails
     /// half-way can still fail over, then sent with its usage read from the JSON.
     /// </summary>
-    private async Task<AttemptResult> RelayBufferedAsync(RelayRequest request, HttpResponseMessage response, CancellationTokenSource timeout)
+    private async Task<AttemptResult> RelayBufferedAsync(RelayRequest request, Exchange exchange, HttpResponseMessage response, CancellationTokenSource timeout)
     {
         var clientAborted = request.Http.RequestAborted;
         var status = (int)response.StatusCode;
@@ -144,20 +153,15 @@ internal sealed class AnthropicForwarder(UpstreamHttp upstream, RelayOptions opt
         using (body)
         {
             var ok = status is >= 200 and < 300;
-            var usage = default(Protocols.Usage.TokenUsage);
-            string? model = null;
-            if (ok)
-            {
-                MessagesResponseReader.TryReadUsage(body.Span, out usage, out model);
-            }
+            var (clientBody, usage, model) = exchange.ClientBody(status, body.Memory);
 
             var firstByteMs = request.ElapsedMs;
             var http = request.Http.Response;
             ResponseHeaders.Copy(response, http, stream: false);
-            http.ContentLength = body.Length;
+            http.ContentLength = clientBody.Length;
             try
             {
-                await http.Body.WriteAsync(body.Memory, clientAborted).ConfigureAwait(false);
+                await http.Body.WriteAsync(clientBody, clientAborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {

@@ -1,0 +1,191 @@
+using Relay.Core.Accounts;
+using Relay.Core.Snapshots;
+using Relay.Protocols.Anthropic;
+using Relay.Protocols.OpenAI.Chat;
+using Relay.Protocols.OpenAI.Responses;
+using Relay.Protocols.Translation;
+using Relay.Protocols.Translation.Chat;
+using Relay.Protocols.Translation.Responses;
+using Relay.Protocols.Usage;
+using Relay.Server.Inference;
+
+namespace Relay.Server.Forwarding.Exchanges;
+
+/// <summary>
+/// One attempt's conversation with one account, in the client's shape on one side and the account's on the
+/// other: the request body to send, and the answer (buffered or streamed) to give back. Same shape: the original
+/// bytes both ways (model spliced where the account maps it; a Chat stream gets <c>include_usage</c> so usage can be
+/// recorded, and the extra chunk is hidden again). Different shapes: the translators in <c>Relay.Protocols</c>.
+/// </summary>
+internal sealed class Exchange
+{
+    private readonly RelayRequest _request;
+    private readonly AccountEntry _account;
+    private bool _includeUsageAdded;
+    private ResponsesTurn? _turn;
+
+    private Exchange(RelayRequest request, AccountEntry account, string upstreamShape)
+    {
+        _request = request;
+        _account = account;
+        UpstreamShape = upstreamShape;
+    }
+
+    public string ClientShape => _request.Shape.Name;
+
+    public string UpstreamShape { get; }
+
+    public bool Translates => UpstreamShape != ClientShape;
+
+    /// <summary>The model sent upstream: the account's mapping of the requested model (an Azure deployment name, for Azure).</summary>
+    public string? UpstreamModel => _request.Model is { } model ? _account.MapModel(model) : null;
+
+    public static Exchange For(RelayRequest request, AccountEntry account) =>
+        new(request, account, account.UpstreamShapeFor(request.Shape.Name) ?? request.Shape.Name);
+
+    /// <summary>Builds the upstream request, or says which field of the client's request this account cannot take.</summary>
+    public HttpRequestMessage? CreateRequest(out TranslationError? refusal)
+    {
+        refusal = null;
+        ReadOnlyMemory<byte>? body = null;
+        if (_request.Body is { Length: > 0 } original)
+        {
+            var built = Translates ? TranslateRequest(original.Memory) : PassRequest(original.Memory);
+            if (built.Error is { } error)
+            {
+                refusal = error;
+                return null;
+            }
+
+            body = built.Body;
+        }
+
+        return UpstreamEndpoint.Create(_request, _account, UpstreamShape, UpstreamModel, body);
+    }
+
+    private Translated PassRequest(ReadOnlyMemory<byte> original)
+    {
+        ReadOnlyMemory<byte> bytes = original;
+        if (_request.Model is { } model && UpstreamModel is { } mapped && !string.Equals(mapped, model, StringComparison.Ordinal))
+        {
+            bytes = ModelRewriter.Replace(original.Span, _request.ModelValueStart, _request.ModelValueLength, mapped);
+        }
+
+        if (ClientShape == WireShapes.Chat && _request.Stream)
+        {
+            return Translated.Success(ChatStreamOptions.EnsureIncludeUsage(bytes.Span, out _includeUsageAdded));
+        }
+
+        return Translated.Success(bytes.ToArray());
+    }
+
+    private Translated TranslateRequest(ReadOnlyMemory<byte> original)
+    {
+        Translated translated;
+        switch ((ClientShape, UpstreamShape))
+        {
+            case (WireShapes.Chat, WireShapes.Messages):
+                translated = ChatToMessagesRequest.Translate(original.Span);
+                return translated.Ok ? WithModel(translated.Body!, MessagesModelRange) : translated;
+
+            case (WireShapes.Responses, WireShapes.Messages):
+                translated = ResponsesToMessagesRequest.Translate(original, new ResponsesTranslationOptions { UpstreamModel = UpstreamModel }, out _turn);
+                return translated;
+
+            case (WireShapes.Messages, WireShapes.Chat):
+                translated = MessagesToChatRequest.Translate(original.Span);
+                return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
+
+            default:
+                return Translated.Refused("model", $"Relay cannot translate {ClientShape} requests to {UpstreamShape}.");
+        }
+    }
+
+    private Translated WithModel(byte[] body, Func<byte[], (int Start, int Length)?> locate)
+    {
+        if (UpstreamModel is not { } mapped || mapped == _request.Model || locate(body) is not { } range)
+        {
+            return Translated.Success(body);
+        }
+
+        return Translated.Success(ModelRewriter.Replace(body, range.Start, range.Length, mapped).ToArray());
+    }
+
+    private static (int, int)? MessagesModelRange(byte[] body) =>
+        MessagesRequestReader.TryRead(body, out var head, out _) && head.ModelValueStart >= 0 ? (head.ModelValueStart, head.ModelValueLength) : null;
+
+    private static (int, int)? ChatModelRange(byte[] body) =>
+        ChatRequestReader.TryRead(body, out var head, out _) && head.ModelValueStart >= 0 ? (head.ModelValueStart, head.ModelValueLength) : null;
+
+    /// <summary>
+    /// The client's body for a complete (non-streamed) upstream answer, with the usage it reports. A 2xx is
+    /// translated when the shapes differ; an upstream error is passed through (same shape) or restated in the
+    /// client's error shape with the same status.
+    /// </summary>
+    public (ReadOnlyMemory<byte> Body, TokenUsage Usage, string? Model) ClientBody(int status, ReadOnlyMemory<byte> upstream)
+    {
+        var ok = status is >= 200 and < 300;
+        if (!Translates)
+        {
+            if (!ok)
+            {
+                return (upstream, default, null);
+            }
+
+            TokenUsage usage;
+            string? model;
+            _ = UpstreamShape switch
+            {
+                WireShapes.Chat => ChatUsageReader.TryRead(upstream.Span, out usage, out model),
+                WireShapes.Responses => ResponsesUsageReader.TryRead(upstream.Span, out usage, out model),
+                _ => MessagesResponseReader.TryReadUsage(upstream.Span, out usage, out model),
+            };
+            return (upstream, usage, model);
+        }
+
+        if (!ok)
+        {
+            var (type, message) = UpstreamErrors.Read(upstream.Span);
+            return (ErrorBody(type ?? "api_error", message ?? $"The upstream answered {status}."), default, null);
+        }
+
+        TokenUsage translatedUsage = default;
+        string? upstreamModel = null;
+        var translated = (ClientShape, UpstreamShape) switch
+        {
+            (WireShapes.Chat, WireShapes.Messages) => MessagesToChatResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
+            (WireShapes.Responses, WireShapes.Messages) => MessagesToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
+            (WireShapes.Messages, WireShapes.Chat) => ChatToMessagesResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
+            _ => Translated.Refused("body", "no translator"),
+        };
+
+        return translated.Ok
+            ? (translated.Body!, translatedUsage, upstreamModel)
+            : (ErrorBody("api_error", "The upstream's answer could not be translated: " + translated.Error!.Message), default, null);
+    }
+
+    /// <summary>An error body in the client's shape (for translated exchanges).</summary>
+    public byte[] ErrorBody(string type, string message) => ClientShape switch
+    {
+        WireShapes.Chat => ChatErrors.Body(type, message),
+        WireShapes.Responses => ResponsesErrors.Body(ChatErrors.TypeFor(type), message, null, type),
+        _ => AnthropicErrors.Body(type, message),
+    };
+
+    public StreamExchange CreateStream()
+    {
+        var observer = UpstreamStreamObserver.For(UpstreamShape, _includeUsageAdded);
+        IStreamTranslator? translator = (ClientShape, UpstreamShape) switch
+        {
+            (WireShapes.Chat, WireShapes.Messages) => new MessagesToChatStream(IncludeUsageRequested(), _request.Model),
+            (WireShapes.Responses, WireShapes.Messages) => new MessagesToResponsesStream(_turn!),
+            (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
+            _ => null,
+        };
+
+        return new StreamExchange(ClientShape, observer, translator, filtered: translator is null && _includeUsageAdded);
+    }
+
+    private bool IncludeUsageRequested() =>
+        _request.Body is { } body && ChatRequestReader.TryRead(body.Span, out var head, out _) && head.IncludeUsage;
+}
