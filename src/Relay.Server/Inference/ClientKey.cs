@@ -19,6 +19,13 @@ internal static class ClientKey
             return apiKey[0];
         }
 
+        // Azure-style OpenAI clients send the key as api-key.
+        var azureKey = request.Headers["api-key"];
+        if (azureKey.Count > 0 && !string.IsNullOrEmpty(azureKey[0]))
+        {
+            return azureKey[0];
+        }
+
         var authorization = request.Headers.Authorization;
         if (authorization.Count > 0 && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {

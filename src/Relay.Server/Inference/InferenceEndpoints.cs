@@ -10,6 +10,7 @@ namespace Relay.Server.Inference;
 internal static class InferenceEndpoints
 {
     private static readonly string[] Prefixes = ["", "/claude", "/api"];
+    private static readonly string[] OpenAIPrefixes = ["", "/openai", "/api"];
 
     public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder endpoints)
     {
@@ -20,6 +21,15 @@ internal static class InferenceEndpoints
             endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages/count_tokens", hasBody: true, metered: false))
                 .ExcludeFromDescription();
             endpoints.MapGet(prefix + "/v1/models", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/models", hasBody: false, metered: false))
+                .ExcludeFromDescription();
+        }
+
+        // OpenAI-shaped clients: bare (base URL http://relay/v1), under /openai, and under /api like the rest.
+        foreach (var prefix in OpenAIPrefixes)
+        {
+            endpoints.MapPost(prefix + "/v1/chat/completions", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, ChatClientShape.Instance, "/chat/completions", hasBody: true, metered: true))
+                .ExcludeFromDescription();
+            endpoints.MapPost(prefix + "/v1/responses", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, ResponsesClientShape.Instance, "/responses", hasBody: true, metered: true))
                 .ExcludeFromDescription();
         }
 

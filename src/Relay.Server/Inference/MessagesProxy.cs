@@ -271,7 +271,7 @@ internal sealed partial class MessagesProxy(
             KeyId = request.Key.Id,
             AccountId = outcome.Account?.Id,
             GroupId = outcome.Account is null ? null : request.GroupId,
-            Platform = Platforms.Anthropic,
+            Platform = outcome.Account?.Platform ?? Platforms.Anthropic,
             RequestedModel = request.Model,
             UpstreamModel = upstreamModel,
             Tokens = result.Usage,
