@@ -219,6 +219,46 @@ public sealed class OpenAIClientsThroughRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_anthropic_sdk_on_an_openai_compatible_account_gets_a_translated_messages_answer()
+    {
+        await AddOpenAIAccountAsync("ok", """["chat"]""");
+        var client = new Anthropic.AnthropicClient { ApiKey = _key.Key, BaseUrl = _relay.Url, MaxRetries = 0 };
+
+        var message = await client.Messages.Create(new Anthropic.Models.Messages.MessageCreateParams
+        {
+            Model = "deepseek-chat",
+            MaxTokens = 256,
+            Messages = [new Anthropic.Models.Messages.UserMessageParam("Say hello")],
+        });
+
+        Assert.True(message.Content[0].TryPickText(out var text));
+        Assert.Equal(OpenAITranscripts.ChatText, text!.Text);
+        Assert.Equal(OpenAITranscripts.ChatTextCompletionTokens, message.Usage.OutputTokens);
+        var upstream = Assert.Single(_openai.Requests("ok"));
+        Assert.Equal("/v1/chat/completions", upstream.Path);
+        Assert.Null(upstream.Header("anthropic-version"));
+
+        var text2 = new StringBuilder();
+        await foreach (var item in client.Messages.CreateStreaming(new Anthropic.Models.Messages.MessageCreateParams
+        {
+            Model = "deepseek-chat",
+            MaxTokens = 256,
+            Messages = [new Anthropic.Models.Messages.UserMessageParam("Say hello")],
+        }))
+        {
+            if (item.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickText(out var textDelta))
+            {
+                text2.Append(textDelta!.Text);
+            }
+        }
+
+        Assert.Equal(OpenAITranscripts.ChatText, text2.ToString());
+        var events = await _relay.WaitForUsageAsync(2);
+        Assert.All(events, e => Assert.Equal("openai", e.Platform));
+        Assert.All(events, e => Assert.Equal(OpenAITranscripts.ChatTextCompletionTokens, e.Tokens.Output));
+    }
+
+    [Fact]
     public async Task Errors_come_back_in_openai_shape_with_status_and_retry_after()
     {
         await AddClaudeAccountAsync("429");
