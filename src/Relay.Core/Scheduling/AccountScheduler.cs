@@ -141,7 +141,7 @@ public sealed class AccountScheduler(IHotState state)
     private static bool IsCandidate(AccountEntry account, AccountFilter filter, string? model, IReadOnlyCollection<string> tried) =>
         ServesRequest(account, filter, model) && !tried.Contains(account.Id);
 
-    /// <summary>A null model (e.g. listing models) can be served by any usable account the filter allows.</summary>
+    /// <summary>A null model can be served by any usable account the filter allows.</summary>
     private static bool ServesRequest(AccountEntry account, AccountFilter filter, string? model) =>
         account.IsUsable && filter.Allows(account) && (model is null || account.Serves(model));
 

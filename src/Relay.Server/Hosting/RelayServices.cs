@@ -57,6 +57,7 @@ internal static class RelayServices
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<MessagesProxy>();
+        services.TryAddSingleton<ModelListing>();
         services.TryAddSingleton(sp => new UsageRecorder(
             sp.GetRequiredService<IUsageStore>(),
             options.UsageQueueCapacity,

@@ -39,9 +39,8 @@ internal sealed partial class MessagesProxy(
     private readonly TimeSpan _stickyTtl = TimeSpan.FromSeconds(options.StickyTtlSeconds);
 
     /// <param name="upstreamPath">The Anthropic path to call, e.g. <c>/v1/messages</c>.</param>
-    /// <param name="hasBody">POST routes carry a JSON body with a model; GET /v1/models does not.</param>
-    /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens and listing models do not).</param>
-    public async Task HandleAsync(HttpContext context, ClientShape shape, string upstreamPath, bool hasBody, bool metered)
+    /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens does not).</param>
+    public async Task HandleAsync(HttpContext context, ClientShape shape, string upstreamPath, bool metered)
     {
         // 1. Authenticate.
         var snapshot = snapshots.Current;
@@ -58,7 +57,7 @@ internal sealed partial class MessagesProxy(
         try
         {
             // 2. Read the body and its head.
-            if (hasBody && !await ReadHeadAsync(request).ConfigureAwait(false))
+            if (!await ReadHeadAsync(request).ConfigureAwait(false))
             {
                 return;
             }

@@ -24,7 +24,7 @@ internal sealed class RelayRequest(HttpContext http, ClientShape shape, KeyEntry
 
     public PooledBody? Body { get; set; }
 
-    /// <summary>Model as the client asked for it; null for requests without one (model listing).</summary>
+    /// <summary>Model as the client asked for it; null until the head is read.</summary>
     public string? Model { get; set; }
     public bool Stream { get; set; }
     public int ModelValueStart { get; set; }

@@ -1,8 +1,5 @@
-using Relay.Core.Accounts;
 using Relay.Core.Admission;
 using Relay.Core.Limits;
-using Relay.Core.Policies;
-using Relay.Core.Scheduling;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
@@ -36,48 +33,10 @@ internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorde
                 policy.Group is { } g && snapshot.Groups.TryGetValue(g, out var group) ? group.Name : policy.Group,
                 policy.Account is not null,
                 policy.FallbackToPool),
-            ReachableModels(snapshot, key),
+            [.. ReachableModels.For(snapshot, key).Select(m => m.Id)],
             LimitStatus.ForKey(state, snapshot, key, now),
             await UsageAsync(snapshot, key, now, cancellationToken).ConfigureAwait(false));
         return view;
-    }
-
-    /// <summary>
-    /// Model names the key can actually use: names known to the relay (price table, account model lists and
-    /// mappings) that some account in the key's reach serves and that the key's policy allows.
-    /// </summary>
-    private static IReadOnlyList<string> ReachableModels(RelaySnapshot snapshot, KeyEntry key)
-    {
-        if (key.PolicyMissing)
-        {
-            return [];
-        }
-
-        var accounts = new List<AccountEntry>();
-        foreach (var shape in new[] { WireShapes.Messages, WireShapes.Chat, WireShapes.Responses })
-        {
-            var filter = AccountFilter.For(shape, key.Policy);
-            var choice = PoolChoice.For(snapshot, key, shape);
-            accounts.AddRange(choice.Pool.Accounts.Where(a => a.IsUsable && filter.Allows(a)));
-            if (choice.Fallback is { } fallback)
-            {
-                accounts.AddRange(fallback.Accounts.Where(a => a.IsUsable && filter.Allows(a)));
-            }
-        }
-
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var price in snapshot.Prices.All)
-        {
-            names.Add(price.Model);
-        }
-
-        foreach (var account in accounts)
-        {
-            names.UnionWith(account.Record.ModelMap.Keys);
-            names.UnionWith(account.Record.Models.Where(m => m.IndexOfAny(['*', '?']) < 0));
-        }
-
-        return [.. names.Where(m => accounts.Any(a => a.Serves(m)) && PolicyEvaluator.IsModelAllowed(key.Policy.Models, m))];
     }
 
     private async Task<MeUsage> UsageAsync(RelaySnapshot snapshot, KeyEntry key, DateTimeOffset now, CancellationToken cancellationToken)

@@ -53,6 +53,11 @@ public sealed class LimitAdmissionTests(UpstreamFixture upstream) : ProxyTestBas
         await Relay.SetKeyLimitsAsync(key.Id, Rule("requests", "60s", 1));
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/v1/messages/count_tokens", Requests.Messages())).Response.StatusCode);
+        using (var models = await client.GetAsync("v1/models"))
+        {
+            Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/v1/messages", Requests.Messages())).Response.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(client, "/v1/messages", Requests.Messages())).Response.StatusCode);
     }

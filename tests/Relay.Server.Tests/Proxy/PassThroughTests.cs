@@ -130,20 +130,21 @@ public sealed class PassThroughTests(UpstreamFixture upstream) : ProxyTestBase(u
     }
 
     [Fact]
-    public async Task Models_list_is_forwarded()
+    public async Task Models_list_is_answered_by_the_relay_without_an_upstream_call()
     {
-        var (account, prefix) = await AddAccountAsync("ok");
+        var (_, prefix) = await AddAccountAsync("ok", modelMap: new Dictionary<string, string> { ["team-default"] = "claude-sonnet-4-5" });
         var (_, client) = await NewClientAsync();
 
-        using var response = await client.GetAsync("v1/models");
+        using var response = await client.GetAsync("v1/models?limit=1000");
         var body = await response.Content.ReadAsStringAsync();
 
+        // Not the upstream's list (UpstreamTranscripts.ModelsJson): the key's own, with the account's alias.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(UpstreamTranscripts.ModelsJson, body);
-        var sent = Assert.Single(Fake.Requests(prefix));
-        Assert.Equal("GET", sent.Method);
-        Assert.Equal("/v1/models", sent.PathAndQuery);
-        Assert.Equal(account.Secret, sent.Header("x-api-key"));
+        using var json = JsonDocument.Parse(body);
+        var ids = json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+        Assert.Contains("team-default", ids);
+        Assert.Contains("claude-sonnet-4-5", ids);
+        Assert.Equal(0, Fake.Count(prefix));
     }
 
     [Fact]
