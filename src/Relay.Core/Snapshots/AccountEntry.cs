@@ -48,7 +48,7 @@ public sealed class AccountEntry
     /// <summary>
     /// The shape to send a request in when the client speaks <paramref name="clientShape"/>: the same shape when the
     /// account serves it (passed through unchanged), else one Relay translates to, else null. Translations:
-    /// Chat and Responses clients on a Messages account; Messages clients on a Chat account.
+    /// Chat and Responses clients on a Messages account; Messages and Responses clients on a Chat account.
     /// </summary>
     public string? UpstreamShapeFor(string clientShape)
     {
@@ -60,7 +60,7 @@ public sealed class AccountEntry
         return clientShape switch
         {
             WireShapes.Chat or WireShapes.Responses when Contains(ServedShapes, WireShapes.Messages) => WireShapes.Messages,
-            WireShapes.Messages when Contains(ServedShapes, WireShapes.Chat) => WireShapes.Chat,
+            WireShapes.Messages or WireShapes.Responses when Contains(ServedShapes, WireShapes.Chat) => WireShapes.Chat,
             _ => null,
         };
     }

@@ -21,7 +21,7 @@ internal static class ResponsesObjectWriter
 
     /// <summary>The whole response object; <paramref name="items"/> are complete item objects as JSON.</summary>
     public static void WriteResponse(
-        Utf8JsonWriter writer, ResponsesTurn turn, Outcome outcome, string? model, IReadOnlyList<byte[]> items, TokenUsage? usage)
+        Utf8JsonWriter writer, ResponsesTurn turn, Outcome outcome, string? model, IReadOnlyList<byte[]> items, TokenUsage? usage, long reasoningTokens = 0)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, turn.ResponseId);
@@ -84,7 +84,7 @@ internal static class ResponsesObjectWriter
         if (usage is { } tokens)
         {
             writer.WritePropertyName("usage"u8);
-            WriteUsage(writer, tokens);
+            WriteUsage(writer, tokens, reasoningTokens);
         }
         else
         {
@@ -100,9 +100,10 @@ internal static class ResponsesObjectWriter
     /// <summary>
     /// Responses usage from Relay's classes. OpenAI's <c>input_tokens</c> is all input, cached or not, so Anthropic's
     /// uncached input, cache reads and cache writes add up to it; <c>cached_tokens</c> is the cache reads. Claude does
-    /// not report thinking tokens apart from output, so <c>reasoning_tokens</c> is 0 (they are in output_tokens).
+    /// not report thinking tokens apart from output, so <c>reasoning_tokens</c> is 0 for Claude (they are in
+    /// output_tokens); a Chat upstream reports them (<c>completion_tokens_details.reasoning_tokens</c>), also within output.
     /// </summary>
-    public static void WriteUsage(Utf8JsonWriter writer, TokenUsage usage)
+    public static void WriteUsage(Utf8JsonWriter writer, TokenUsage usage, long reasoningTokens = 0)
     {
         long input = usage.Input + usage.CacheRead + usage.CacheWrite5m + usage.CacheWrite1h;
         writer.WriteStartObject();
@@ -112,7 +113,7 @@ internal static class ResponsesObjectWriter
         writer.WriteEndObject();
         writer.WriteNumber("output_tokens"u8, usage.Output);
         writer.WriteStartObject("output_tokens_details"u8);
-        writer.WriteNumber("reasoning_tokens"u8, 0);
+        writer.WriteNumber("reasoning_tokens"u8, reasoningTokens);
         writer.WriteEndObject();
         writer.WriteNumber("total_tokens"u8, input + usage.Output);
         writer.WriteEndObject();

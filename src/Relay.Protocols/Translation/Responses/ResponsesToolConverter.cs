@@ -48,7 +48,7 @@ internal static class ResponsesToolConverter
                         return new TranslationError(path + ".name", "is required.");
                     }
 
-                    result.Add(new ClaudeTool(customName, FreeformDescription(tool), Schema: null, Freeform: true));
+                    result.Add(new ClaudeTool(customName, FreeformTool.Describe(tool), Schema: null, Freeform: true));
                     break;
                 case var hosted when IsHostedWebSearch(hosted):
                     break;
@@ -123,7 +123,7 @@ internal static class ResponsesToolConverter
             writer.WritePropertyName("input_schema"u8);
             if (tool.Freeform)
             {
-                WriteFreeformSchema(writer);
+                FreeformTool.WriteSchema(writer);
             }
             else if (tool.Schema is { ValueKind: JsonValueKind.Object } schema)
             {
@@ -152,38 +152,8 @@ internal static class ResponsesToolConverter
         writer.WriteEndArray();
     }
 
-    private static bool IsHostedWebSearch(string? type) =>
+    /// <summary>OpenAI's hosted web search tool types (also read by the Responses ⇄ Chat translator, which treats them alike).</summary>
+    internal static bool IsHostedWebSearch(string? type) =>
         type is not null && (type == "web_search" || type.StartsWith("web_search_preview", StringComparison.Ordinal)
             || type.StartsWith("web_search_20", StringComparison.Ordinal));
-
-    /// <summary>The tool's description, followed by the grammar its input must follow, which Claude cannot be held to otherwise.</summary>
-    private static string? FreeformDescription(JsonElement tool)
-    {
-        string? description = Json.String(tool, "description");
-        if (!Json.TryGet(tool, "format", out var format) || Json.String(format, "type") != "grammar")
-        {
-            return description;
-        }
-
-        string syntax = Json.String(format, "syntax") ?? "lark";
-        string definition = Json.String(format, "definition") ?? "";
-        return $"{description}\n\nCall this tool with the raw text as \"{FreeformTool.InputProperty}\"; the text must follow this {syntax} grammar:\n{definition}";
-    }
-
-    private static void WriteFreeformSchema(Utf8JsonWriter writer)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "object"u8);
-        writer.WriteStartObject("properties"u8);
-        writer.WriteStartObject(FreeformTool.InputProperty);
-        writer.WriteString("type"u8, "string"u8);
-        writer.WriteString("description"u8, "The raw input text of the tool."u8);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteStartArray("required"u8);
-        writer.WriteStringValue(FreeformTool.InputProperty);
-        writer.WriteEndArray();
-        writer.WriteBoolean("additionalProperties"u8, false);
-        writer.WriteEndObject();
-    }
 }

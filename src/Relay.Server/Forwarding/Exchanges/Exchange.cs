@@ -6,6 +6,7 @@ using Relay.Protocols.OpenAI.Responses;
 using Relay.Protocols.Translation;
 using Relay.Protocols.Translation.Chat;
 using Relay.Protocols.Translation.Responses;
+using Relay.Protocols.Translation.ResponsesChat;
 using Relay.Protocols.Usage;
 using Relay.Server.Inference;
 
@@ -92,6 +93,9 @@ internal sealed class Exchange
                 translated = ResponsesToMessagesRequest.Translate(original, new ResponsesTranslationOptions { UpstreamModel = UpstreamModel }, out _turn);
                 return translated;
 
+            case (WireShapes.Responses, WireShapes.Chat):
+                return ResponsesToChatRequest.Translate(original, new ResponsesChatOptions { UpstreamModel = UpstreamModel }, out _turn);
+
             case (WireShapes.Messages, WireShapes.Chat):
                 translated = MessagesToChatRequest.Translate(original.Span);
                 return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
@@ -156,6 +160,7 @@ internal sealed class Exchange
             (WireShapes.Chat, WireShapes.Messages) => MessagesToChatResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
             (WireShapes.Responses, WireShapes.Messages) => MessagesToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
             (WireShapes.Messages, WireShapes.Chat) => ChatToMessagesResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
+            (WireShapes.Responses, WireShapes.Chat) => ChatToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
             _ => Translated.Refused("body", "no translator"),
         };
 
@@ -180,6 +185,7 @@ internal sealed class Exchange
             (WireShapes.Chat, WireShapes.Messages) => new MessagesToChatStream(IncludeUsageRequested(), _request.Model),
             (WireShapes.Responses, WireShapes.Messages) => new MessagesToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
+            (WireShapes.Responses, WireShapes.Chat) => new ChatToResponsesStream(_turn!),
             _ => null,
         };
 

@@ -1,0 +1,355 @@
+using System.Text.Json;
+using Relay.Protocols.Translation.Responses;
+
+namespace Relay.Protocols.Translation.ResponsesChat;
+
+/// <summary>A function tool as the Chat host sees it; a free-form tool is one with a single string parameter.</summary>
+internal sealed record ChatFunctionTool(string Name, string? Description, JsonElement? Parameters, bool Strict, bool Freeform);
+
+/// <summary>
+/// The top-level fields of a Responses request bound for a Chat Completions account, read and checked one by one.
+/// Every field is translated, ignored for a documented reason, or refused; an unknown field is refused, so a new
+/// OpenAI feature never silently does nothing.
+/// </summary>
+internal sealed class ChatRequestFields
+{
+    public string? Model { get; private set; }
+
+    public bool Stream { get; private set; }
+
+    public ChatConversation Conversation { get; } = new();
+
+    public List<ChatFunctionTool> Tools { get; } = [];
+
+    /// <summary><c>auto</c>, <c>none</c>, <c>required</c>, or the name of one tool (written as Chat's function choice).</summary>
+    public string? ToolChoice { get; private set; }
+
+    public bool ToolChoiceNamed { get; private set; }
+
+    public bool? ParallelToolCalls { get; private set; }
+
+    public long? MaxOutputTokens { get; private set; }
+
+    public double? Temperature { get; private set; }
+
+    public double? TopP { get; private set; }
+
+    public string? ReasoningEffort { get; private set; }
+
+    public string? ReasoningSummary { get; private set; }
+
+    public bool Store { get; private set; }
+
+    /// <summary><c>text.format</c> when it asks for JSON: kept to be written as Chat's <c>response_format</c>.</summary>
+    public JsonElement? TextFormat { get; private set; }
+
+    /// <summary><c>safety_identifier</c>, else <c>user</c>: Chat's <c>user</c>.</summary>
+    public string? EndUser { get; private set; }
+
+    public TranslationError? Read(JsonElement root, bool keepReasoning)
+    {
+        JsonElement input = default, tools = default, toolChoice = default;
+        string? safetyIdentifier = null, user = null, instructions = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            bool isNull = value.ValueKind == JsonValueKind.Null;
+            TranslationError? error = property.Name switch
+            {
+                "model" => ReadModel(value),
+                "input" => Keep(value, out input),
+                "instructions" => ReadString(value, "instructions", v => instructions = v),
+                "tools" => Keep(value, out tools),
+                "tool_choice" => Keep(value, out toolChoice),
+                "parallel_tool_calls" => ReadBool(value, "parallel_tool_calls", v => ParallelToolCalls = v),
+                "max_output_tokens" => ReadMaxOutputTokens(value),
+                "temperature" => ReadNumber(value, "temperature", 0, 2, v => Temperature = v),
+                "top_p" => ReadNumber(value, "top_p", 0, 1, v => TopP = v),
+                "reasoning" => ReadReasoning(value),
+                "stream" => ReadBool(value, "stream", v => Stream = v),
+                "store" => ReadBool(value, "store", v => Store = v),
+                "text" => ReadText(value),
+                "user" => ReadString(value, "user", v => user = v),
+                "safety_identifier" => ReadString(value, "safety_identifier", v => safetyIdentifier = v),
+
+                // Chat Completions keeps no conversation state and Relay stores nothing.
+                "previous_response_id" or "conversation" when !isNull => new TranslationError(property.Name,
+                    "Relay does not store conversations for Chat Completions accounts, so a stored conversation cannot be continued; send the whole conversation in 'input' (Codex does with store: false)."),
+                "prompt" when !isNull => new TranslationError("prompt", "stored prompt templates live in OpenAI's platform and cannot be used with a Chat Completions account."),
+                "background" when value.ValueKind == JsonValueKind.True => new TranslationError("background", "background responses are stored and polled on OpenAI's side; a Chat Completions account answers in the request."),
+                "truncation" when value.ValueKind == JsonValueKind.String && value.ValueEquals("auto") => new TranslationError("truncation",
+                    "automatic truncation is not available on a Chat Completions account; an over-long conversation is refused by the upstream instead."),
+                "top_logprobs" when value.ValueKind == JsonValueKind.Number && value.GetDouble() > 0 => new TranslationError("top_logprobs",
+                    "log probabilities are not translated from Chat Completions answers."),
+                "max_tool_calls" when !isNull => new TranslationError("max_tool_calls", "a limit on hosted tool calls has no Chat Completions equivalent."),
+
+                // Accepted and not sent: metadata is OpenAI's dashboard tagging (Chat's needs store: true); include is
+                // satisfied by Relay's reasoning envelope; prompt_cache_key is Relay's stickiness key (compatible hosts
+                // cache by prefix without it); the rest are transport or billing hints of OpenAI's.
+                "previous_response_id" or "conversation" or "prompt" or "background" or "truncation" or "top_logprobs"
+                    or "max_tool_calls" or "metadata" or "include" or "prompt_cache_key" or "prompt_cache_retention"
+                    or "service_tier" or "client_metadata" or "stream_options" => null,
+                _ => new TranslationError(property.Name, "this field cannot be sent to a Chat Completions account."),
+            };
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        if (Model is null)
+        {
+            return new TranslationError("model", "is required and must be a string.");
+        }
+
+        EndUser = safetyIdentifier ?? user;
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            Conversation.AddSystem(instructions);
+        }
+
+        var inputError = input.ValueKind == JsonValueKind.Undefined
+            ? new TranslationError("input", "is required.")
+            : ChatInputConverter.Convert(input, Conversation, keepReasoning);
+        if (inputError is not null)
+        {
+            return inputError;
+        }
+
+        if (Conversation.TurnCount == 0)
+        {
+            return new TranslationError("input", "holds no user or assistant content to answer.");
+        }
+
+        if (tools.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            var toolError = ReadTools(tools);
+            if (toolError is not null)
+            {
+                return toolError;
+            }
+        }
+
+        return toolChoice.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : ReadToolChoice(toolChoice);
+    }
+
+    /// <summary>
+    /// Function tools map one to one; <c>custom</c> (free-form) tools become a function with one string parameter
+    /// (<see cref="FreeformTool"/>). OpenAI's hosted web search is left out as for Claude accounts: Codex offers it on
+    /// every request, a Chat host cannot run it, and an offer the model does not take changes nothing. Any other
+    /// hosted tool is refused.
+    /// </summary>
+    private TranslationError? ReadTools(JsonElement tools)
+    {
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            return new TranslationError("tools", "must be an array.");
+        }
+
+        int index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            string path = $"tools[{index++}]";
+            string? type = Json.String(tool, "type");
+            switch (type)
+            {
+                case "function" or "custom":
+                    if (Json.String(tool, "name") is not { Length: > 0 } name)
+                    {
+                        return new TranslationError(path + ".name", "is required.");
+                    }
+
+                    Tools.Add(type == "custom"
+                        ? new ChatFunctionTool(name, FreeformTool.Describe(tool), null, Strict: false, Freeform: true)
+                        : new ChatFunctionTool(name, Json.String(tool, "description"),
+                            Json.TryGet(tool, "parameters", out var parameters) ? parameters : null,
+                            Strict: Json.TryGet(tool, "strict", out var strict) && strict.ValueKind == JsonValueKind.True, Freeform: false));
+                    break;
+                case var hosted when ResponsesToolConverter.IsHostedWebSearch(hosted):
+                    break;
+                default:
+                    return new TranslationError(path + ".type", $"tool type '{type}' is an OpenAI-hosted tool that a Chat Completions account cannot run.");
+            }
+        }
+
+        return null;
+    }
+
+    private TranslationError? ReadToolChoice(JsonElement choice)
+    {
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            switch (choice.GetString())
+            {
+                case "auto" or "none":
+                    ToolChoice = Tools.Count > 0 ? choice.GetString() : null;
+                    return null;
+                case "required":
+                    if (Tools.Count == 0)
+                    {
+                        return new TranslationError("tool_choice", "'required' needs at least one function or custom tool a Chat Completions account can call.");
+                    }
+
+                    ToolChoice = "required";
+                    return null;
+                default:
+                    return new TranslationError("tool_choice", "must be auto, none, required or a tool.");
+            }
+        }
+
+        string? type = Json.String(choice, "type");
+        if (type is "function" or "custom")
+        {
+            string? name = Json.String(choice, "name");
+            if (name is null || !Tools.Exists(t => t.Name == name))
+            {
+                return new TranslationError("tool_choice.name", "must name one of the request's tools.");
+            }
+
+            ToolChoice = name;
+            ToolChoiceNamed = true;
+            return null;
+        }
+
+        if (ResponsesToolConverter.IsHostedWebSearch(type))
+        {
+            return new TranslationError("tool_choice", "requires OpenAI's hosted web search, which a Chat Completions account cannot run.");
+        }
+
+        return new TranslationError("tool_choice", $"tool choice type '{type}' cannot be sent to a Chat Completions account.");
+    }
+
+    private static TranslationError? Keep(JsonElement value, out JsonElement kept)
+    {
+        kept = value;
+        return null;
+    }
+
+    private TranslationError? ReadModel(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } model)
+        {
+            return new TranslationError("model", "is required and must be a string.");
+        }
+
+        Model = model;
+        return null;
+    }
+
+    private TranslationError? ReadMaxOutputTokens(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long tokens) || tokens < 1)
+        {
+            return new TranslationError("max_output_tokens", "must be a positive integer.");
+        }
+
+        MaxOutputTokens = tokens;
+        return null;
+    }
+
+    private TranslationError? ReadReasoning(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return new TranslationError("reasoning", "must be an object.");
+        }
+
+        if (Json.TryGet(value, "effort", out var effort))
+        {
+            if (effort.ValueKind != JsonValueKind.String || !ReasoningBudget.TryGet(effort.GetString()!, out _))
+            {
+                return new TranslationError("reasoning.effort", "must be one of none, minimal, low, medium, high, xhigh.");
+            }
+
+            ReasoningEffort = effort.GetString();
+        }
+
+        // summary: echoed; a Chat host's reasoning_content is always returned as the reasoning item's summary text.
+        ReasoningSummary = Json.String(value, "summary") ?? Json.String(value, "generate_summary");
+        return null;
+    }
+
+    private TranslationError? ReadText(JsonElement value)
+    {
+        // "verbosity" alone is a style hint of OpenAI's GPT-5 models; compatible hosts have no such parameter.
+        if (value.ValueKind == JsonValueKind.Null || !Json.TryGet(value, "format", out var format))
+        {
+            return null;
+        }
+
+        switch (Json.String(format, "type"))
+        {
+            case "text":
+                return null;
+            case "json_object":
+                TextFormat = format;
+                return null;
+            case "json_schema":
+                if (Json.String(format, "name") is null || !Json.TryGet(format, "schema", out _))
+                {
+                    return new TranslationError("text.format", "a json_schema format needs a name and a schema.");
+                }
+
+                TextFormat = format;
+                return null;
+            default:
+                return new TranslationError("text.format.type", "must be text, json_object or json_schema.");
+        }
+    }
+
+    private static TranslationError? ReadBool(JsonElement value, string name, Action<bool> set)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True or JsonValueKind.False:
+                set(value.ValueKind == JsonValueKind.True);
+                return null;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return new TranslationError(name, "must be a boolean.");
+        }
+    }
+
+    private static TranslationError? ReadNumber(JsonElement value, string name, double min, double max, Action<double> set)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
+        {
+            return new TranslationError(name, $"must be a number from {min} to {max}.");
+        }
+
+        set(number);
+        return null;
+    }
+
+    private static TranslationError? ReadString(JsonElement value, string name, Action<string> set)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return new TranslationError(name, "must be a string.");
+        }
+
+        set(value.GetString()!);
+        return null;
+    }
+}
