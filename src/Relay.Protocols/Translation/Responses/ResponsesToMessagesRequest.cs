@@ -57,6 +57,8 @@ public static class ResponsesToMessagesRequest
                 request.Model!,
                 request.Tools.Where(t => t.Freeform).Select(t => t.Name).ToHashSet(StringComparer.Ordinal))
             {
+                NamespacedTools = request.Tools.Where(t => t.Namespace is not null)
+                    .ToDictionary(t => t.Name, t => (t.Namespace!, t.ClientName!), StringComparer.Ordinal),
                 MaxOutputTokens = request.MaxOutputTokens,
                 Temperature = request.Temperature,
                 TopP = request.TopP,
