@@ -48,6 +48,16 @@ public sealed class NamespaceToolTests
     }
 
     [Fact]
+    public void A_namespace_listed_twice_is_translated_and_left_for_the_upstream_to_judge()
+    {
+        const string ns = "{\"type\":\"namespace\",\"name\":\"ns\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}";
+        var anthropic = ResponsesKit.Request("{\"model\":\"claude-sonnet-4-5\",\"input\":\"hi\",\"tools\":[" + ns + "," + ns + "]}", out var turn);
+
+        Assert.Equal(2, anthropic.GetProperty("tools").GetArrayLength());
+        Assert.Equal(("ns", "f"), turn.NamespacedTools["ns__f"]);
+    }
+
+    [Fact]
     public void A_namespace_holding_a_hosted_tool_is_refused_naming_it()
     {
         var error = ResponsesKit.Refusal("""{"model":"claude-sonnet-4-5","input":"hi","tools":[{"type":"namespace","name":"ns","tools":[{"type":"file_search"}]}]}""");
