@@ -3,8 +3,11 @@
 //   RELAY_BASE_URL=http://127.0.0.1:PORT/v1 RELAY_KEY=... node openai-sdk.mjs <mode>
 //
 // Modes:
+//   chat               chat.completions.create, not streamed; text, finish reason, model, usage
 //   chat-stream        chat.completions.stream with include_usage; text, usage, raw chunk count
-//   chat-tools-stream  tool loop (get_weather), each turn streamed; calls assembled by the SDK's finalChatCompletion()
+//   chat-tools-stream  tool loop (get_weather), each turn streamed with include_usage; calls assembled by the SDK's
+//                      finalChatCompletion(); per turn: finish reason, tool calls, usage, streamed chunk count
+//   chat-tools         the same loop, not streamed
 //   chat-reasoning     chat.completions.create({stream:true}); collects delta.reasoning_content and delta.content
 //   chat-error-mid     a stream whose body turns into an error: the SDK must throw, with the text seen before it
 //   chat-429           chat.completions.create against a rate-limited account: status and error code
@@ -41,6 +44,17 @@ function getWeather(argumentsJson) {
   return JSON.stringify({ location, forecast: 'sunny', temperature_c: 21 });
 }
 
+async function chat(client) {
+  const final = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello' }] });
+  return {
+    id: final.id,
+    text: final.choices[0].message.content,
+    finishReason: final.choices[0].finish_reason,
+    model: final.model,
+    usage: final.usage,
+  };
+}
+
 async function chatStream(client) {
   const stream = client.chat.completions.stream({
     model,
@@ -62,14 +76,33 @@ async function chatStream(client) {
   };
 }
 
-async function chatToolsStream(client) {
+// One streamed turn: the SDK's own accumulation (finalChatCompletion) plus what the raw chunks showed.
+async function streamedTurn(client, params) {
+  const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } });
+  let chunks = 0;
+  stream.on('chunk', () => { chunks += 1; });
+  const final = await stream.finalChatCompletion();
+  return { final, chunks };
+}
+
+async function chatToolLoop(client, streamed) {
   const messages = [{ role: 'user', content: 'What is the weather in San Francisco and in Paris?' }];
   const toolCalls = [];
+  const turnDetails = [];
   for (let turn = 1; turn <= 4; turn++) {
-    const final = await client.chat.completions.stream({ model, messages, tools: [chatTool] }).finalChatCompletion();
+    const params = { model, messages, tools: [chatTool] };
+    const { final, chunks } = streamed ? await streamedTurn(client, params) : { final: await client.chat.completions.create(params), chunks: null };
     const message = final.choices[0].message;
-    if (final.choices[0].finish_reason !== 'tool_calls') {
-      return { text: message.content, turns: turn, toolCalls };
+    const finishReason = final.choices[0].finish_reason;
+    turnDetails.push({
+      finishReason,
+      text: message.content ?? null,
+      toolCalls: (message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      usage: final.usage ?? null,
+      chunks,
+    });
+    if (finishReason !== 'tool_calls') {
+      return { text: message.content, turns: turn, toolCalls, turnDetails };
     }
     messages.push(message);
     for (const call of message.tool_calls) {
@@ -79,6 +112,9 @@ async function chatToolsStream(client) {
   }
   throw new Error('the model still asked for tools after 4 turns');
 }
+
+const chatToolsStream = (client) => chatToolLoop(client, true);
+const chatTools = (client) => chatToolLoop(client, false);
 
 async function chatReasoning(client) {
   const stream = await client.chat.completions.create({
@@ -164,8 +200,10 @@ async function responsesReasoning(client) {
 }
 
 const modes = {
+  chat,
   'chat-stream': chatStream,
   'chat-tools-stream': chatToolsStream,
+  'chat-tools': chatTools,
   'chat-reasoning': chatReasoning,
   'chat-error-mid': chatErrorMid,
   'chat-429': chat429,

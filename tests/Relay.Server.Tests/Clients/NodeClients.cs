@@ -57,6 +57,9 @@ public static class NodeClients
 
     public static string OpenAISdkScript => Path.Combine(ClientsDir, "openai-sdk.mjs");
 
+    /// <summary>The Codex CLI's Node launcher; it starts the platform binary that npm installed from <c>@openai/codex</c>'s optional dependency.</summary>
+    public static string CodexLauncher => Path.Combine(NodeModules, "@openai", "codex", "bin", "codex.js");
+
     /// <summary>
     /// Fails (never skips) when the npm packages are not installed, saying how to install them.
     /// </summary>
@@ -67,6 +70,7 @@ public static class NodeClients
             Path.Combine(NodeModules, "@anthropic-ai", "sdk", "package.json"),
             Path.Combine(NodeModules, "@anthropic-ai", "claude-code", "package.json"),
             Path.Combine(NodeModules, "openai", "package.json"),
+            Path.Combine(NodeModules, "@openai", "codex", "package.json"),
         ];
         var missing = required.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)

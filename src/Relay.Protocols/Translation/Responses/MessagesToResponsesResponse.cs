@@ -86,14 +86,15 @@ public static class MessagesToResponsesResponse
                     string callId = Json.String(block, "id") ?? "";
                     string name = Json.String(block, "name") ?? "";
                     string input = Json.TryGet(block, "input", out var value) ? value.GetRawText() : "{}";
+                    var (clientName, toolNamespace) = turn.ClientTool(name);
                     if (turn.FreeformToolNames.Contains(name))
                     {
-                        ResponsesObjectWriter.WriteCustomToolCallItem(writer, turn.ItemId("ctc", outputIndex), callId, name,
-                            AnthropicOutcomes.FreeformInput(input), completed: true);
+                        ResponsesObjectWriter.WriteCustomToolCallItem(writer, turn.ItemId("ctc", outputIndex), callId, clientName,
+                            AnthropicOutcomes.FreeformInput(input), completed: true, toolNamespace);
                     }
                     else
                     {
-                        ResponsesObjectWriter.WriteFunctionCallItem(writer, turn.ItemId("fc", outputIndex), callId, name, input, completed: true);
+                        ResponsesObjectWriter.WriteFunctionCallItem(writer, turn.ItemId("fc", outputIndex), callId, clientName, input, completed: true, toolNamespace);
                     }
 
                     break;

@@ -290,7 +290,7 @@ public sealed class MessagesToResponsesStream : IStreamTranslator
                 }
 
                 w = BeginItemEvent("response.function_call_arguments.done"u8, item);
-                w.WriteString("name"u8, item.Name);
+                w.WriteString("name"u8, _turn.ClientTool(item.Name).Name);
                 w.WriteString("arguments"u8, item.Text.ToString());
                 End("response.function_call_arguments.done"u8, output);
                 break;
@@ -337,10 +337,12 @@ public sealed class MessagesToResponsesStream : IStreamTranslator
                 ResponsesObjectWriter.WriteMessageItem(w, item.ItemId, completed, completed ? item.Text.ToString() : null);
                 break;
             case ItemKind.FunctionCall:
-                ResponsesObjectWriter.WriteFunctionCallItem(w, item.ItemId, item.CallId, item.Name, completed ? item.Text.ToString() : "", completed);
+                var (functionName, functionNamespace) = _turn.ClientTool(item.Name);
+                ResponsesObjectWriter.WriteFunctionCallItem(w, item.ItemId, item.CallId, functionName, completed ? item.Text.ToString() : "", completed, functionNamespace);
                 break;
             case ItemKind.CustomToolCall:
-                ResponsesObjectWriter.WriteCustomToolCallItem(w, item.ItemId, item.CallId, item.Name, completed ? item.Text.ToString() : "", completed);
+                var (customName, customNamespace) = _turn.ClientTool(item.Name);
+                ResponsesObjectWriter.WriteCustomToolCallItem(w, item.ItemId, item.CallId, customName, completed ? item.Text.ToString() : "", completed, customNamespace);
                 break;
         }
     }

@@ -182,7 +182,7 @@ internal static class ResponsesObjectWriter
     /// A function call. <c>call_id</c> is Claude's tool-use id, which the client sends back with the output, so the
     /// next request's <c>tool_result</c> matches its <c>tool_use</c>.
     /// </summary>
-    public static void WriteFunctionCallItem(Utf8JsonWriter writer, string id, string callId, string name, string arguments, bool completed)
+    public static void WriteFunctionCallItem(Utf8JsonWriter writer, string id, string callId, string name, string arguments, bool completed, string? toolNamespace = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, id);
@@ -191,11 +191,12 @@ internal static class ResponsesObjectWriter
         writer.WriteString("arguments"u8, arguments);
         writer.WriteString("call_id"u8, callId);
         writer.WriteString("name"u8, name);
+        WriteNamespace(writer, toolNamespace);
         writer.WriteEndObject();
     }
 
     /// <summary>A call of a free-form (custom) tool, whose input is raw text.</summary>
-    public static void WriteCustomToolCallItem(Utf8JsonWriter writer, string id, string callId, string name, string input, bool completed)
+    public static void WriteCustomToolCallItem(Utf8JsonWriter writer, string id, string callId, string name, string input, bool completed, string? toolNamespace = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, id);
@@ -203,8 +204,18 @@ internal static class ResponsesObjectWriter
         writer.WriteString("status"u8, completed ? "completed"u8 : "in_progress"u8);
         writer.WriteString("call_id"u8, callId);
         writer.WriteString("name"u8, name);
+        WriteNamespace(writer, toolNamespace);
         writer.WriteString("input"u8, input);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The <c>namespace</c> of a call to a tool the request offered inside a namespace; nothing otherwise.</summary>
+    private static void WriteNamespace(Utf8JsonWriter writer, string? toolNamespace)
+    {
+        if (toolNamespace is not null)
+        {
+            writer.WriteString("namespace"u8, toolNamespace);
+        }
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter writer, ReadOnlySpan<byte> name, double? value)

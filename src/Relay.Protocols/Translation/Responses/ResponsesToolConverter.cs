@@ -2,8 +2,16 @@ using System.Text.Json;
 
 namespace Relay.Protocols.Translation.Responses;
 
-/// <summary>A tool as Claude will see it: a function's JSON schema, or a free-form tool's single string input.</summary>
-internal sealed record ClaudeTool(string Name, string? Description, JsonElement? Schema, bool Freeform);
+/// <summary>
+/// A tool as Claude will see it: a function's JSON schema, or a free-form tool's single string input. A tool of a
+/// <c>namespace</c> carries the namespace and its own name as the client knows them; <see cref="Name"/> is then
+/// <see cref="NamespacedName"/> of the two.
+/// </summary>
+internal sealed record ClaudeTool(string Name, string? Description, JsonElement? Schema, bool Freeform, string? Namespace = null, string? ClientName = null)
+{
+    /// <summary>The one name Claude knows a namespaced tool by: <c>namespace__name</c> (Anthropic tool names are flat).</summary>
+    public static string NamespacedName(string ns, string name) => ns + "__" + name;
+}
 
 /// <summary>Anthropic's <c>tool_choice</c>: auto, any, none, or one named tool.</summary>
 internal sealed record ClaudeToolChoice(string Type, string? Name);
@@ -12,8 +20,11 @@ internal sealed record ClaudeToolChoice(string Type, string? Name);
 /// Translates <c>tools</c> and <c>tool_choice</c>. Function tools map one to one; <c>custom</c> (free-form) tools
 /// become a tool with one string input (see <see cref="FreeformTool"/>). OpenAI's hosted web search is left out:
 /// Codex offers it on every request by default, Claude cannot run OpenAI's search, and an offer the model does not
-/// take changes no answer the client asked for. A request that <em>requires</em> it is refused. Every other hosted
-/// tool (file search, code interpreter, computer use, MCP, image generation, local shell) is refused.
+/// take changes no answer the client asked for. A request that <em>requires</em> it is refused. A <c>namespace</c>
+/// (a named group of function and custom tools, e.g. Codex's <c>multi_agent_v1</c>) is flattened: each of its tools
+/// is offered as <c>namespace__name</c>, and Claude's calls of it are answered with the tool's own name and its
+/// <c>namespace</c>. Every other hosted tool (file search, code interpreter, computer use, MCP, image generation,
+/// local shell) is refused.
 /// </summary>
 internal static class ResponsesToolConverter
 {
@@ -31,24 +42,42 @@ internal static class ResponsesToolConverter
             string? type = Json.String(tool, "type");
             switch (type)
             {
-                case "function":
-                    if (Json.String(tool, "name") is not { Length: > 0 } name)
+                case "function" or "custom":
+                    var error = ConvertCallable(tool, type, path, ns: null, nsDescription: null, result);
+                    if (error is not null)
                     {
-                        return new TranslationError(path + ".name", "is required.");
+                        return error;
                     }
 
-                    // "strict" asks OpenAI to enforce the schema; Claude is given the same schema and follows it
-                    // without a guarantee, so the flag has no Anthropic form and is not sent.
-                    result.Add(new ClaudeTool(name, Json.String(tool, "description"),
-                        Json.TryGet(tool, "parameters", out var parameters) ? parameters : null, Freeform: false));
                     break;
-                case "custom":
-                    if (Json.String(tool, "name") is not { Length: > 0 } customName)
+                case "namespace":
+                    if (Json.String(tool, "name") is not { Length: > 0 } ns)
                     {
                         return new TranslationError(path + ".name", "is required.");
                     }
 
-                    result.Add(new ClaudeTool(customName, FreeformTool.Describe(tool), Schema: null, Freeform: true));
+                    if (!Json.TryGet(tool, "tools", out var inner) || inner.ValueKind != JsonValueKind.Array)
+                    {
+                        return new TranslationError(path + ".tools", "must be an array.");
+                    }
+
+                    int innerIndex = 0;
+                    foreach (var member in inner.EnumerateArray())
+                    {
+                        string memberPath = $"{path}.tools[{innerIndex++}]";
+                        string? memberType = Json.String(member, "type");
+                        if (memberType is not ("function" or "custom"))
+                        {
+                            return new TranslationError(memberPath + ".type", "a namespace can hold only function and custom tools.");
+                        }
+
+                        var memberError = ConvertCallable(member, memberType, memberPath, ns, Json.String(tool, "description"), result);
+                        if (memberError is not null)
+                        {
+                            return memberError;
+                        }
+                    }
+
                     break;
                 case var hosted when IsHostedWebSearch(hosted):
                     break;
@@ -57,6 +86,30 @@ internal static class ResponsesToolConverter
             }
         }
 
+        return null;
+    }
+
+    /// <summary>A <c>function</c> or <c>custom</c> tool, at the top level or (with <paramref name="ns"/>) inside a namespace.</summary>
+    private static TranslationError? ConvertCallable(JsonElement tool, string type, string path, string? ns, string? nsDescription, List<ClaudeTool> result)
+    {
+        if (Json.String(tool, "name") is not { Length: > 0 } name)
+        {
+            return new TranslationError(path + ".name", "is required.");
+        }
+
+        string claudeName = ns is null ? name : ClaudeTool.NamespacedName(ns, name);
+        bool freeform = type == "custom";
+
+        // "strict" asks OpenAI to enforce the schema; Claude is given the same schema and follows it
+        // without a guarantee, so the flag has no Anthropic form and is not sent.
+        string? description = freeform ? FreeformTool.Describe(tool) : Json.String(tool, "description");
+        if (nsDescription is { Length: > 0 })
+        {
+            description = description is null ? nsDescription : nsDescription + "\n\n" + description;
+        }
+
+        JsonElement? schema = !freeform && Json.TryGet(tool, "parameters", out var parameters) ? parameters : null;
+        result.Add(new ClaudeTool(claudeName, description, schema, freeform, ns, ns is null ? null : name));
         return null;
     }
 
@@ -90,6 +143,11 @@ internal static class ResponsesToolConverter
         if (type is "function" or "custom")
         {
             string? name = Json.String(choice, "name");
+            if (name is not null && Json.String(choice, "namespace") is { Length: > 0 } choiceNs)
+            {
+                name = ClaudeTool.NamespacedName(choiceNs, name);
+            }
+
             if (name is null || !tools.Exists(t => t.Name == name))
             {
                 return new TranslationError("tool_choice.name", "must name one of the request's tools.");

@@ -33,6 +33,17 @@ public sealed class ResponsesTurn
     /// </summary>
     public IReadOnlySet<string> FreeformToolNames { get; }
 
+    /// <summary>
+    /// Tools the request offered inside a <c>namespace</c>, by the flat name Claude calls them with: Claude's calls are
+    /// answered with the tool's own name and its <c>namespace</c>, as OpenAI answers them.
+    /// </summary>
+    public IReadOnlyDictionary<string, (string Namespace, string Name)> NamespacedTools { get; init; } =
+        new Dictionary<string, (string Namespace, string Name)>(StringComparer.Ordinal);
+
+    /// <summary>The name and namespace (null for a top-level tool) the client knows Claude's tool <paramref name="claudeName"/> by.</summary>
+    internal (string Name, string? Namespace) ClientTool(string claudeName) =>
+        NamespacedTools.TryGetValue(claudeName, out var tool) ? (tool.Name, tool.Namespace) : (claudeName, null);
+
     /// <summary><c>max_output_tokens</c> as the client sent it (echoed in the response object), or null.</summary>
     public long? MaxOutputTokens { get; init; }
 
