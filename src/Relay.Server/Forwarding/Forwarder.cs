@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Protocols.Anthropic;
+using Relay.Protocols.OpenAI;
 using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
 using Relay.Server.Forwarding.Exchanges;
@@ -113,6 +114,9 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
             {
                 hint = reset - now;
             }
+
+            // OpenAI and compatible hosts: retry-after-ms, else the reset of the exhausted x-ratelimit-* limit.
+            hint ??= OpenAIRateLimitHeaders.Reset(name => Header(response, name));
         }
 
         // The reason is shown to operators: status and error type only, never the upstream's free text.
