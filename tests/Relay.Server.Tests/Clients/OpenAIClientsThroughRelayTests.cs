@@ -138,6 +138,51 @@ public sealed class OpenAIClientsThroughRelayTests : IAsyncLifetime
         Assert.Equal(["San Francisco, CA", "Paris, France"], calls.OrderBy(c => c.Key).Select(c => JsonDocument.Parse(c.Value.Args.ToString()).RootElement.GetProperty("location").GetString()));
     }
 
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("openai")]
+    public async Task A_multi_turn_tool_loop_with_parallel_calls_works_on_either_kind_of_account(string kind)
+    {
+        if (kind == "claude")
+        {
+            await AddClaudeAccountAsync("tools");
+        }
+        else
+        {
+            await AddOpenAIAccountAsync("tools");
+        }
+
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Weather for a place.", BinaryData.FromString("""{"type":"object","properties":{"location":{"type":"string"}},"required":["location"]}""")) },
+        };
+        var chat = Chat(kind == "claude" ? Model : "gpt-4o");
+        List<ChatMessage> messages = [new UserChatMessage("Weather in SF and Paris?")];
+
+        // Turn 1: the model asks for two calls at once.
+        var first = (await chat.CompleteChatAsync(messages, options)).Value;
+        Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
+        Assert.Equal(2, first.ToolCalls.Count);
+        Assert.Equal(["San Francisco, CA", "Paris, France"], first.ToolCalls.Select(c => JsonDocument.Parse(c.FunctionArguments.ToString()).RootElement.GetProperty("location").GetString()));
+        Assert.Equal(2, first.ToolCalls.Select(c => c.Id).Distinct().Count());
+
+        // Turn 2: the results go back, one tool message per call, and the model answers in text.
+        messages.Add(new AssistantChatMessage(first));
+        foreach (var call in first.ToolCalls)
+        {
+            messages.Add(new ToolChatMessage(call.Id, """{"temperature_c":18}"""));
+        }
+
+        var second = (await chat.CompleteChatAsync(messages, options)).Value;
+        Assert.Equal(ChatFinishReason.Stop, second.FinishReason);
+        Assert.False(string.IsNullOrEmpty(Assert.Single(second.Content).Text));
+
+        var events = await _relay.WaitForUsageAsync(2);
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal(kind == "claude" ? "anthropic" : "openai", e.Platform));
+        Assert.All(events, e => Assert.True(e.Tokens.Output > 0));
+    }
+
     [Fact]
     public async Task Chat_on_an_openai_account_passes_through_byte_for_byte_and_hides_the_usage_chunk_relay_asked_for()
     {
