@@ -180,5 +180,35 @@ public sealed class ResponsesOnChatAccountTests : IAsyncLifetime
         Assert.Empty(_openai.Requests("ok"));
     }
 
+    [Fact]
+    public async Task A_Codex_request_with_a_namespace_tool_is_answered_and_the_host_gets_the_tools_flat()
+    {
+        await AddChatOnlyAccountAsync("ok");
+
+        // Codex 0.169's request body, as captured (its multi_agent_v1 namespace tool included), for a DeepSeek model.
+        var codex = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "codex-request.json")))!.AsObject();
+        Assert.Contains(codex["tools"]!.AsArray(), t => (string?)t!["type"] == "namespace");
+        codex["model"] = Model;
+        using var http = new HttpClient { BaseAddress = new Uri(_relay.Url) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _key.Key);
+
+        using var response = await http.PostAsync("/v1/responses", new StringContent(codex.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.IsSuccessStatusCode, body);
+        var completed = body.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l[6..]).RootElement)
+            .Single(e => e.GetProperty("type").GetString() == "response.completed");
+        var output = completed.GetProperty("response").GetProperty("output");
+        Assert.Equal(OpenAITranscripts.ChatText, output[0].GetProperty("content")[0].GetProperty("text").GetString());
+
+        var upstream = Assert.Single(_openai.Requests("ok"));
+        Assert.Equal("/v1/chat/completions", upstream.Path);
+        using var sent = JsonDocument.Parse(upstream.Body);
+        var names = sent.RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()).ToList();
+        Assert.Contains("multi_agent_v1__spawn_agent", names);
+        Assert.Contains("apply_patch", names);
+        Assert.DoesNotContain(names, n => n == "spawn_agent");
+    }
+
     private static string? Location(string arguments) => JsonDocument.Parse(arguments).RootElement.GetProperty("location").GetString();
 }

@@ -109,7 +109,8 @@ internal static class ResponsesInputConverter
             return new TranslationError(path, "a function_call needs call_id and name.");
         }
 
-        name = ClaudeName(item, name);
+        // A call of a tool inside a namespace names the flat tool Claude was offered.
+        name = ResponsesToolConverter.FlatName(item, name);
 
         string arguments = Json.String(item, "arguments") ?? "";
         JsonElement input;
@@ -139,15 +140,12 @@ internal static class ResponsesInputConverter
             return new TranslationError(path, "a custom_tool_call needs call_id and name.");
         }
 
-        name = ClaudeName(item, name);
+        // A call of a tool inside a namespace names the flat tool Claude was offered.
+        name = ResponsesToolConverter.FlatName(item, name);
 
         conversation.Add("assistant", new ToolUseBlock(ToolIds.ToAnthropic(callId), name, Input: null, Json.String(item, "input") ?? ""));
         return null;
     }
-
-    /// <summary>A call of a tool inside a <c>namespace</c> names the flat tool Claude was offered (see <see cref="ResponsesToolConverter"/>).</summary>
-    private static string ClaudeName(JsonElement call, string name) =>
-        Json.String(call, "namespace") is { Length: > 0 } ns ? ClaudeTool.NamespacedName(ns, name) : name;
 
     private static TranslationError? ConvertToolOutput(JsonElement item, string path, AnthropicConversation conversation)
     {

@@ -57,9 +57,7 @@ public static class ResponsesToMessagesRequest
                 request.Model!,
                 request.Tools.Where(t => t.Freeform).Select(t => t.Name).ToHashSet(StringComparer.Ordinal))
             {
-                // A repeated tool name is Anthropic's to refuse (400 to the client), not a reason to fail here.
-                NamespacedTools = request.Tools.Where(t => t.Namespace is not null).DistinctBy(t => t.Name)
-                    .ToDictionary(t => t.Name, t => (t.Namespace!, t.ClientName!), StringComparer.Ordinal),
+                NamespacedTools = ResponsesTurn.NamespaceMap(request.Tools.Select(t => (t.Name, t.Namespace, t.ClientName))),
                 MaxOutputTokens = request.MaxOutputTokens,
                 Temperature = request.Temperature,
                 TopP = request.TopP,

@@ -28,7 +28,24 @@ internal sealed record ClaudeToolChoice(string Type, string? Name);
 /// </summary>
 internal static class ResponsesToolConverter
 {
-    public static TranslationError? ConvertTools(JsonElement tools, List<ClaudeTool> result)
+    public static TranslationError? ConvertTools(JsonElement tools, List<ClaudeTool> result) =>
+        ReadTools(tools, "a Claude account", (tool, type, path, ns, nsDescription) => ConvertCallable(tool, type, path, ns, nsDescription, result));
+
+    /// <summary>
+    /// One <c>function</c> or <c>custom</c> tool of a request, found by <see cref="ReadTools"/>: <paramref name="path"/>
+    /// names it for a refusal; <paramref name="ns"/> and <paramref name="nsDescription"/> are its namespace's, or null
+    /// for a top-level tool.
+    /// </summary>
+    internal delegate TranslationError? CallableTool(JsonElement tool, string type, string path, string? ns, string? nsDescription);
+
+    /// <summary>
+    /// Walks a Responses <c>tools</c> array for both translators (Claude and Chat Completions accounts): each function
+    /// or custom tool, top-level or inside a <c>namespace</c>, is handed to <paramref name="onCallable"/>; hosted web
+    /// search is skipped; a namespace without a name or tools, a namespace member that is not a function or custom tool,
+    /// and any other hosted tool are refused naming the field. <paramref name="account"/> ("a Claude account") words
+    /// the refusal.
+    /// </summary>
+    internal static TranslationError? ReadTools(JsonElement tools, string account, CallableTool onCallable)
     {
         if (tools.ValueKind != JsonValueKind.Array)
         {
@@ -43,7 +60,7 @@ internal static class ResponsesToolConverter
             switch (type)
             {
                 case "function" or "custom":
-                    var error = ConvertCallable(tool, type, path, ns: null, nsDescription: null, result);
+                    var error = onCallable(tool, type, path, null, null);
                     if (error is not null)
                     {
                         return error;
@@ -71,7 +88,7 @@ internal static class ResponsesToolConverter
                             return new TranslationError(memberPath + ".type", "a namespace can hold only function and custom tools.");
                         }
 
-                        var memberError = ConvertCallable(member, memberType, memberPath, ns, Json.String(tool, "description"), result);
+                        var memberError = onCallable(member, memberType, memberPath, ns, Json.String(tool, "description"));
                         if (memberError is not null)
                         {
                             return memberError;
@@ -82,12 +99,23 @@ internal static class ResponsesToolConverter
                 case var hosted when IsHostedWebSearch(hosted):
                     break;
                 default:
-                    return new TranslationError(path + ".type", $"tool type '{type}' is an OpenAI-hosted tool that a Claude account cannot run.");
+                    return new TranslationError(path + ".type", $"tool type '{type}' is an OpenAI-hosted tool that {account} cannot run.");
             }
         }
 
         return null;
     }
+
+    /// <summary>A namespaced tool's description: its namespace's description, then its own.</summary>
+    internal static string? NamespacedDescription(string? nsDescription, string? description) =>
+        nsDescription is { Length: > 0 } ? (description is null ? nsDescription : nsDescription + "\n\n" + description) : description;
+
+    /// <summary>
+    /// The flat name of the tool a <c>function_call</c>/<c>custom_tool_call</c> item or a named <c>tool_choice</c>
+    /// refers to: <see cref="ClaudeTool.NamespacedName"/> when it carries a <c>namespace</c>, else <paramref name="name"/>.
+    /// </summary>
+    internal static string FlatName(JsonElement callOrChoice, string name) =>
+        Json.String(callOrChoice, "namespace") is { Length: > 0 } ns ? ClaudeTool.NamespacedName(ns, name) : name;
 
     /// <summary>A <c>function</c> or <c>custom</c> tool, at the top level or (with <paramref name="ns"/>) inside a namespace.</summary>
     private static TranslationError? ConvertCallable(JsonElement tool, string type, string path, string? ns, string? nsDescription, List<ClaudeTool> result)
@@ -102,11 +130,7 @@ internal static class ResponsesToolConverter
 
         // "strict" asks OpenAI to enforce the schema; Claude is given the same schema and follows it
         // without a guarantee, so the flag has no Anthropic form and is not sent.
-        string? description = freeform ? FreeformTool.Describe(tool) : Json.String(tool, "description");
-        if (nsDescription is { Length: > 0 })
-        {
-            description = description is null ? nsDescription : nsDescription + "\n\n" + description;
-        }
+        string? description = NamespacedDescription(nsDescription, freeform ? FreeformTool.Describe(tool) : Json.String(tool, "description"));
 
         JsonElement? schema = !freeform && Json.TryGet(tool, "parameters", out var parameters) ? parameters : null;
         result.Add(new ClaudeTool(claudeName, description, schema, freeform, ns, ns is null ? null : name));
@@ -142,11 +166,7 @@ internal static class ResponsesToolConverter
         string? type = Json.String(choice, "type");
         if (type is "function" or "custom")
         {
-            string? name = Json.String(choice, "name");
-            if (name is not null && Json.String(choice, "namespace") is { Length: > 0 } choiceNs)
-            {
-                name = ClaudeTool.NamespacedName(choiceNs, name);
-            }
+            string? name = Json.String(choice, "name") is { } choiceName ? FlatName(choice, choiceName) : null;
 
             if (name is null || !tools.Exists(t => t.Name == name))
             {

@@ -34,11 +34,20 @@ public sealed class ResponsesTurn
     public IReadOnlySet<string> FreeformToolNames { get; }
 
     /// <summary>
-    /// Tools the request offered inside a <c>namespace</c>, by the flat name Claude calls them with: Claude's calls are
-    /// answered with the tool's own name and its <c>namespace</c>, as OpenAI answers them.
+    /// Tools the request offered inside a <c>namespace</c>, by the flat name the model (Claude, or a Chat Completions
+    /// host) calls them with: its calls are answered with the tool's own name and its <c>namespace</c>, as OpenAI answers them.
     /// </summary>
     public IReadOnlyDictionary<string, (string Namespace, string Name)> NamespacedTools { get; init; } =
         new Dictionary<string, (string Namespace, string Name)>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="NamespacedTools"/> from a request's flattened tools (flat name, namespace or null, the tool's own
+    /// name), for both translators. A repeated flat name is the upstream's to refuse (a 400 to the client), not a
+    /// reason to fail here: the first one is kept.
+    /// </summary>
+    internal static Dictionary<string, (string Namespace, string Name)> NamespaceMap(IEnumerable<(string FlatName, string? Namespace, string? ClientName)> tools) =>
+        tools.Where(t => t.Namespace is not null).DistinctBy(t => t.FlatName)
+            .ToDictionary(t => t.FlatName, t => (t.Namespace!, t.ClientName!), StringComparer.Ordinal);
 
     /// <summary>The name and namespace (null for a top-level tool) the client knows Claude's tool <paramref name="claudeName"/> by.</summary>
     internal (string Name, string? Namespace) ClientTool(string claudeName) =>

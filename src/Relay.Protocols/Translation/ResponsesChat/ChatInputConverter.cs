@@ -108,6 +108,9 @@ internal static class ChatInputConverter
             return new TranslationError(path, "a function_call needs call_id and name.");
         }
 
+        // A call of a tool inside a namespace names the flat tool the host was offered (see ChatRequestFields.ReadTools).
+        name = ResponsesToolConverter.FlatName(item, name);
+
         // Chat carries arguments as JSON text too: passed on as written ("" means no arguments).
         string arguments = Json.String(item, "arguments") is { Length: > 0 } text ? text : "{}";
         conversation.AddToolCall(new ChatToolCall(callId, name, arguments));
@@ -122,6 +125,7 @@ internal static class ChatInputConverter
             return new TranslationError(path, "a custom_tool_call needs call_id and name.");
         }
 
+        name = ResponsesToolConverter.FlatName(item, name);
         conversation.AddToolCall(new ChatToolCall(callId, name, FreeformArguments(Json.String(item, "input") ?? "")));
         return null;
     }

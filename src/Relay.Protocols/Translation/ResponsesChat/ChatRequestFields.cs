@@ -3,8 +3,13 @@ using Relay.Protocols.Translation.Responses;
 
 namespace Relay.Protocols.Translation.ResponsesChat;
 
-/// <summary>A function tool as the Chat host sees it; a free-form tool is one with a single string parameter.</summary>
-internal sealed record ChatFunctionTool(string Name, string? Description, JsonElement? Parameters, bool Strict, bool Freeform);
+/// <summary>
+/// A function tool as the Chat host sees it; a free-form tool is one with a single string parameter. A tool of a
+/// <c>namespace</c> carries the namespace and its own name as the client knows them; <see cref="Name"/> is then the
+/// flat <c>namespace__name</c> (<see cref="ClaudeTool.NamespacedName"/>, the same as for Claude accounts).
+/// </summary>
+internal sealed record ChatFunctionTool(string Name, string? Description, JsonElement? Parameters, bool Strict, bool Freeform,
+    string? Namespace = null, string? ClientName = null);
 
 /// <summary>
 /// The top-level fields of a Responses request bound for a Chat Completions account, read and checked one by one.
@@ -136,42 +141,30 @@ internal sealed class ChatRequestFields
     /// <summary>
     /// Function tools map one to one; <c>custom</c> (free-form) tools become a function with one string parameter
     /// (<see cref="FreeformTool"/>). OpenAI's hosted web search is left out as for Claude accounts: Codex offers it on
-    /// every request, a Chat host cannot run it, and an offer the model does not take changes nothing. Any other
-    /// hosted tool is refused.
+    /// every request, a Chat host cannot run it, and an offer the model does not take changes nothing. A
+    /// <c>namespace</c> (Codex's <c>multi_agent_v1</c>) is flattened exactly as for Claude accounts: each of its tools is
+    /// offered as <c>namespace__name</c> and the model's calls are answered with the tool's own name and its
+    /// <c>namespace</c>. Any other hosted tool is refused. The walk is <see cref="ResponsesToolConverter.ReadTools"/>,
+    /// shared with the Claude translator.
     /// </summary>
-    private TranslationError? ReadTools(JsonElement tools)
+    private TranslationError? ReadTools(JsonElement tools) =>
+        ResponsesToolConverter.ReadTools(tools, "a Chat Completions account", ReadCallable);
+
+    private TranslationError? ReadCallable(JsonElement tool, string type, string path, string? ns, string? nsDescription)
     {
-        if (tools.ValueKind != JsonValueKind.Array)
+        if (Json.String(tool, "name") is not { Length: > 0 } name)
         {
-            return new TranslationError("tools", "must be an array.");
+            return new TranslationError(path + ".name", "is required.");
         }
 
-        int index = 0;
-        foreach (var tool in tools.EnumerateArray())
-        {
-            string path = $"tools[{index++}]";
-            string? type = Json.String(tool, "type");
-            switch (type)
-            {
-                case "function" or "custom":
-                    if (Json.String(tool, "name") is not { Length: > 0 } name)
-                    {
-                        return new TranslationError(path + ".name", "is required.");
-                    }
-
-                    Tools.Add(type == "custom"
-                        ? new ChatFunctionTool(name, FreeformTool.Describe(tool), null, Strict: false, Freeform: true)
-                        : new ChatFunctionTool(name, Json.String(tool, "description"),
-                            Json.TryGet(tool, "parameters", out var parameters) ? parameters : null,
-                            Strict: Json.TryGet(tool, "strict", out var strict) && strict.ValueKind == JsonValueKind.True, Freeform: false));
-                    break;
-                case var hosted when ResponsesToolConverter.IsHostedWebSearch(hosted):
-                    break;
-                default:
-                    return new TranslationError(path + ".type", $"tool type '{type}' is an OpenAI-hosted tool that a Chat Completions account cannot run.");
-            }
-        }
-
+        string flatName = ns is null ? name : ClaudeTool.NamespacedName(ns, name);
+        string? clientName = ns is null ? null : name;
+        Tools.Add(type == "custom"
+            ? new ChatFunctionTool(flatName, ResponsesToolConverter.NamespacedDescription(nsDescription, FreeformTool.Describe(tool)), null,
+                Strict: false, Freeform: true, ns, clientName)
+            : new ChatFunctionTool(flatName, ResponsesToolConverter.NamespacedDescription(nsDescription, Json.String(tool, "description")),
+                Json.TryGet(tool, "parameters", out var parameters) ? parameters : null,
+                Strict: Json.TryGet(tool, "strict", out var strict) && strict.ValueKind == JsonValueKind.True, Freeform: false, ns, clientName));
         return null;
     }
 
@@ -200,7 +193,7 @@ internal sealed class ChatRequestFields
         string? type = Json.String(choice, "type");
         if (type is "function" or "custom")
         {
-            string? name = Json.String(choice, "name");
+            string? name = Json.String(choice, "name") is { } choiceName ? ResponsesToolConverter.FlatName(choice, choiceName) : null;
             if (name is null || !Tools.Exists(t => t.Name == name))
             {
                 return new TranslationError("tool_choice.name", "must name one of the request's tools.");

@@ -12,7 +12,8 @@ namespace Relay.Protocols.Translation.ResponsesChat;
 /// first choice's message becomes output items in order: <c>reasoning_content</c> → <c>reasoning</c> (summary text,
 /// and the text again in <c>encrypted_content</c>, see <see cref="ChatReasoningEnvelope"/>), <c>content</c> (or a
 /// <c>refusal</c>) → <c>message</c>, each of <c>tool_calls</c> → <c>function_call</c> (or <c>custom_tool_call</c>
-/// for a free-form tool).
+/// for a free-form tool); a call of a tool the request offered inside a <c>namespace</c> is answered with the tool's
+/// own name and its <c>namespace</c>.
 /// </summary>
 public static class ChatToResponsesResponse
 {
@@ -61,9 +62,10 @@ public static class ChatToResponsesResponse
                     string callId = Json.String(call, "id") ?? turn.ItemId("call", items.Count);
                     string arguments = Json.String(function, "arguments") is { Length: > 0 } a ? a : "{}";
                     int index = items.Count;
+                    var (clientName, toolNamespace) = turn.ClientTool(name);
                     items.Add(turn.FreeformToolNames.Contains(name)
-                        ? Item(w => ResponsesObjectWriter.WriteCustomToolCallItem(w, turn.ItemId("ctc", index), callId, name, AnthropicOutcomes.FreeformInput(arguments), completed: true))
-                        : Item(w => ResponsesObjectWriter.WriteFunctionCallItem(w, turn.ItemId("fc", index), callId, name, arguments, completed: true)));
+                        ? Item(w => ResponsesObjectWriter.WriteCustomToolCallItem(w, turn.ItemId("ctc", index), callId, clientName, AnthropicOutcomes.FreeformInput(arguments), completed: true, toolNamespace))
+                        : Item(w => ResponsesObjectWriter.WriteFunctionCallItem(w, turn.ItemId("fc", index), callId, clientName, arguments, completed: true, toolNamespace)));
                 }
             }
 

@@ -378,7 +378,7 @@ public sealed class ChatToResponsesStream : IStreamTranslator
                 }
 
                 w = BeginItemEvent("response.function_call_arguments.done"u8, item);
-                w.WriteString("name"u8, item.Name);
+                w.WriteString("name"u8, _turn.ClientTool(item.Name).Name);
                 w.WriteString("arguments"u8, item.Text.ToString());
                 End("response.function_call_arguments.done"u8, output);
                 break;
@@ -409,7 +409,7 @@ public sealed class ChatToResponsesStream : IStreamTranslator
         End("response.output_item.done"u8, output);
     }
 
-    private static void WriteItem(Utf8JsonWriter w, OpenItem item, bool completed)
+    private void WriteItem(Utf8JsonWriter w, OpenItem item, bool completed)
     {
         string text = completed ? item.Text.ToString() : "";
         switch (item.Kind)
@@ -421,10 +421,13 @@ public sealed class ChatToResponsesStream : IStreamTranslator
                 ResponsesObjectWriter.WriteMessageItem(w, item.ItemId, completed, completed ? text : null);
                 break;
             case ItemKind.FunctionCall:
-                ResponsesObjectWriter.WriteFunctionCallItem(w, item.ItemId, item.CallId, item.Name, text, completed);
+                // A tool offered inside a namespace is answered with its own name and the namespace.
+                var (functionName, functionNamespace) = _turn.ClientTool(item.Name);
+                ResponsesObjectWriter.WriteFunctionCallItem(w, item.ItemId, item.CallId, functionName, text, completed, functionNamespace);
                 break;
             case ItemKind.CustomToolCall:
-                ResponsesObjectWriter.WriteCustomToolCallItem(w, item.ItemId, item.CallId, item.Name, text, completed);
+                var (customName, customNamespace) = _turn.ClientTool(item.Name);
+                ResponsesObjectWriter.WriteCustomToolCallItem(w, item.ItemId, item.CallId, customName, text, completed, customNamespace);
                 break;
         }
     }

@@ -52,6 +52,7 @@ public static class ResponsesToChatRequest
                 request.Model!,
                 request.Tools.Where(t => t.Freeform).Select(t => t.Name).ToHashSet(StringComparer.Ordinal))
             {
+                NamespacedTools = ResponsesTurn.NamespaceMap(request.Tools.Select(t => (t.Name, t.Namespace, t.ClientName))),
                 MaxOutputTokens = request.MaxOutputTokens,
                 Temperature = request.Temperature,
                 TopP = request.TopP,

@@ -29,9 +29,12 @@ public sealed class ResponsesToMessagesRequestTests
         Assert.Equal("user", messages[0].GetProperty("role").GetString());
         Assert.Equal(2, messages[0].GetProperty("content").GetArrayLength());
 
-        // Hosted web search is not offered to Claude; the free-form apply_patch is a one-string tool with its grammar.
+        // Hosted web search is not offered to Claude; the free-form apply_patch is a one-string tool with its grammar;
+        // the multi_agent_v1 namespace's tools are flat namespace__name tools.
         var tools = anthropic.GetProperty("tools").EnumerateArray().ToList();
-        Assert.Equal(["exec_command", "get_weather", "apply_patch"], tools.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["exec_command", "get_weather", "apply_patch", "multi_agent_v1__spawn_agent", "multi_agent_v1__send_input",
+            "multi_agent_v1__wait_agent", "multi_agent_v1__close_agent"], tools.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(("multi_agent_v1", "close_agent"), turn.NamespacedTools["multi_agent_v1__close_agent"]);
         Assert.Equal("cmd", tools[0].GetProperty("input_schema").GetProperty("required")[0].GetString());
         var patch = tools[2];
         Assert.Equal("string", patch.GetProperty("input_schema").GetProperty("properties").GetProperty("input").GetProperty("type").GetString());
@@ -51,7 +54,9 @@ public sealed class ResponsesToMessagesRequestTests
     {
         var anthropic = ResponsesKit.Request(ResponsesKit.Load("codex-request.json"), out _);
 
-        Assert.True(anthropic.GetProperty("tools")[2].TryGetProperty("cache_control", out _));
+        var tools = anthropic.GetProperty("tools");
+        Assert.True(tools[tools.GetArrayLength() - 1].TryGetProperty("cache_control", out _));
+        Assert.False(tools[2].TryGetProperty("cache_control", out _));
         Assert.False(anthropic.GetProperty("tools")[0].TryGetProperty("cache_control", out _));
         Assert.True(anthropic.GetProperty("system")[1].TryGetProperty("cache_control", out _));
         var content = anthropic.GetProperty("messages")[0].GetProperty("content");
