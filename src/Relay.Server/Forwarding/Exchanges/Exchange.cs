@@ -5,6 +5,7 @@ using Relay.Protocols.OpenAI.Chat;
 using Relay.Protocols.OpenAI.Responses;
 using Relay.Protocols.Translation;
 using Relay.Protocols.Translation.Chat;
+using Relay.Protocols.Translation.MessagesResponses;
 using Relay.Protocols.Translation.Responses;
 using Relay.Protocols.Translation.ResponsesChat;
 using Relay.Protocols.Usage;
@@ -100,6 +101,10 @@ internal sealed class Exchange
                 translated = MessagesToChatRequest.Translate(original.Span);
                 return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
 
+            case (WireShapes.Messages, WireShapes.Responses):
+                // The translator writes the account's model itself: no splice needed.
+                return MessagesToResponsesRequest.Translate(original.Span, UpstreamModel);
+
             default:
                 return Translated.Refused("model", $"Relay cannot translate {ClientShape} requests to {UpstreamShape}.");
         }
@@ -161,6 +166,7 @@ internal sealed class Exchange
             (WireShapes.Responses, WireShapes.Messages) => MessagesToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
             (WireShapes.Messages, WireShapes.Chat) => ChatToMessagesResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
             (WireShapes.Responses, WireShapes.Chat) => ChatToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
+            (WireShapes.Messages, WireShapes.Responses) => ResponsesToMessagesResponse.Translate(upstream.Span, out translatedUsage, out upstreamModel, _request.Model),
             _ => Translated.Refused("body", "no translator"),
         };
 
@@ -186,6 +192,7 @@ internal sealed class Exchange
             (WireShapes.Responses, WireShapes.Messages) => new MessagesToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
             (WireShapes.Responses, WireShapes.Chat) => new ChatToResponsesStream(_turn!),
+            (WireShapes.Messages, WireShapes.Responses) => new ResponsesToMessagesStream(_request.Model),
             _ => null,
         };
 
