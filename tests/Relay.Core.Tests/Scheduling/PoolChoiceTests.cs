@@ -62,7 +62,8 @@ public sealed class PoolChoiceTests
     [Fact]
     public void A_dedicated_account_that_cannot_answer_the_clients_shape_does_not_bind_it()
     {
-        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), WireShapes.Messages);
+        // A responses-only OpenAI account answers Messages (translated) but not Chat Completions clients.
+        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), WireShapes.Chat);
 
         Assert.Null(choice.DedicatedAccountId);
         Assert.Contains("pool-a", Ids(choice.Pool));
