@@ -5,6 +5,7 @@ using Relay.Protocols.OpenAI.Chat;
 using Relay.Protocols.OpenAI.Responses;
 using Relay.Protocols.Translation;
 using Relay.Protocols.Translation.Chat;
+using Relay.Protocols.Translation.ChatResponses;
 using Relay.Protocols.Translation.Responses;
 using Relay.Protocols.Translation.ResponsesChat;
 using Relay.Protocols.Usage;
@@ -96,6 +97,9 @@ internal sealed class Exchange
             case (WireShapes.Responses, WireShapes.Chat):
                 return ResponsesToChatRequest.Translate(original, new ResponsesChatOptions { UpstreamModel = UpstreamModel }, out _turn);
 
+            case (WireShapes.Chat, WireShapes.Responses):
+                return ChatToResponsesRequest.Translate(original.Span, UpstreamModel);
+
             case (WireShapes.Messages, WireShapes.Chat):
                 translated = MessagesToChatRequest.Translate(original.Span);
                 return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
@@ -161,6 +165,7 @@ internal sealed class Exchange
             (WireShapes.Responses, WireShapes.Messages) => MessagesToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
             (WireShapes.Messages, WireShapes.Chat) => ChatToMessagesResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
             (WireShapes.Responses, WireShapes.Chat) => ChatToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
+            (WireShapes.Chat, WireShapes.Responses) => ResponsesToChatResponse.Translate(upstream.Span, out translatedUsage, out upstreamModel, _request.Model),
             _ => Translated.Refused("body", "no translator"),
         };
 
@@ -186,6 +191,7 @@ internal sealed class Exchange
             (WireShapes.Responses, WireShapes.Messages) => new MessagesToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
             (WireShapes.Responses, WireShapes.Chat) => new ChatToResponsesStream(_turn!),
+            (WireShapes.Chat, WireShapes.Responses) => new ResponsesToChatStream(IncludeUsageRequested(), _request.Model),
             _ => null,
         };
 
