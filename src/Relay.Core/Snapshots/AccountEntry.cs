@@ -48,8 +48,8 @@ public sealed class AccountEntry
     /// <summary>
     /// The shape to send a request in when the client speaks <paramref name="clientShape"/>: the same shape when the
     /// account serves it (passed through unchanged), else one Relay translates to, else null. Translations:
-    /// Chat and Responses clients on a Messages account; Messages and Responses clients on a Chat account; Messages
-    /// clients on an account serving only Responses.
+    /// Chat and Responses clients on a Messages account; Messages and Responses clients on a Chat account; Messages and
+    /// Chat clients on an account serving only Responses.
     /// </summary>
     public string? UpstreamShapeFor(string clientShape)
     {
@@ -62,7 +62,7 @@ public sealed class AccountEntry
         {
             WireShapes.Chat or WireShapes.Responses when Contains(ServedShapes, WireShapes.Messages) => WireShapes.Messages,
             WireShapes.Messages or WireShapes.Responses when Contains(ServedShapes, WireShapes.Chat) => WireShapes.Chat,
-            WireShapes.Messages when Contains(ServedShapes, WireShapes.Responses) => WireShapes.Responses,
+            WireShapes.Messages or WireShapes.Chat when Contains(ServedShapes, WireShapes.Responses) => WireShapes.Responses,
             _ => null,
         };
     }

@@ -60,13 +60,16 @@ public sealed class PoolChoiceTests
     }
 
     [Fact]
-    public void A_dedicated_account_that_cannot_answer_the_clients_shape_does_not_bind_it()
+    public void A_dedicated_account_binds_every_client_it_can_answer_even_on_another_platform()
     {
-        // A responses-only OpenAI account answers Messages (translated) but not Chat Completions clients.
-        var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), WireShapes.Chat);
+        // A responses-only OpenAI account answers Messages and Chat clients through translation, so it binds them too.
+        foreach (var shape in new[] { WireShapes.Messages, WireShapes.Chat, WireShapes.Responses })
+        {
+            var choice = PoolChoice.For(Snapshot, Key(KeyPolicy.Unrestricted with { Account = "other-platform" }), shape);
 
-        Assert.Null(choice.DedicatedAccountId);
-        Assert.Contains("pool-a", Ids(choice.Pool));
+            Assert.Equal("other-platform", choice.DedicatedAccountId);
+            Assert.Equal(["other-platform"], Ids(choice.Pool));
+        }
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Relay.Protocols.OpenAI.Responses;
 using Relay.Protocols.Translation;
 using Relay.Protocols.Translation.Chat;
 using Relay.Protocols.Translation.MessagesResponses;
+using Relay.Protocols.Translation.ChatResponses;
 using Relay.Protocols.Translation.Responses;
 using Relay.Protocols.Translation.ResponsesChat;
 using Relay.Protocols.Usage;
@@ -97,6 +98,9 @@ internal sealed class Exchange
             case (WireShapes.Responses, WireShapes.Chat):
                 return ResponsesToChatRequest.Translate(original, new ResponsesChatOptions { UpstreamModel = UpstreamModel }, out _turn);
 
+            case (WireShapes.Chat, WireShapes.Responses):
+                return ChatToResponsesRequest.Translate(original.Span, UpstreamModel);
+
             case (WireShapes.Messages, WireShapes.Chat):
                 translated = MessagesToChatRequest.Translate(original.Span);
                 return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
@@ -167,6 +171,7 @@ internal sealed class Exchange
             (WireShapes.Messages, WireShapes.Chat) => ChatToMessagesResponse.Translate(upstream.Span, out translatedUsage, _request.Model),
             (WireShapes.Responses, WireShapes.Chat) => ChatToResponsesResponse.Translate(upstream, _turn!, out translatedUsage, out upstreamModel),
             (WireShapes.Messages, WireShapes.Responses) => ResponsesToMessagesResponse.Translate(upstream.Span, out translatedUsage, out upstreamModel, _request.Model),
+            (WireShapes.Chat, WireShapes.Responses) => ResponsesToChatResponse.Translate(upstream.Span, out translatedUsage, out upstreamModel, _request.Model),
             _ => Translated.Refused("body", "no translator"),
         };
 
@@ -193,6 +198,7 @@ internal sealed class Exchange
             (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
             (WireShapes.Responses, WireShapes.Chat) => new ChatToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Responses) => new ResponsesToMessagesStream(_request.Model),
+            (WireShapes.Chat, WireShapes.Responses) => new ResponsesToChatStream(IncludeUsageRequested(), _request.Model),
             _ => null,
         };
 
