@@ -56,7 +56,7 @@ internal static class RelayServices
         services.TryAddSingleton<MeService>();
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<Forwarder>();
-        services.TryAddSingleton<MessagesProxy>();
+        services.TryAddSingleton<InferenceProxy>();
         services.TryAddSingleton<ModelListing>();
         services.TryAddSingleton(sp => new UsageRecorder(
             sp.GetRequiredService<IUsageStore>(),

@@ -19,18 +19,18 @@ internal static class InferenceEndpoints
     {
         foreach (var prefix in Prefixes)
         {
-            endpoints.MapPost(prefix + "/v1/messages", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages", metered: true))
+            endpoints.MapPost(prefix + "/v1/messages", (HttpContext context, InferenceProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages", metered: true))
                 .ExcludeFromDescription();
-            endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages/count_tokens", metered: false))
+            endpoints.MapPost(prefix + "/v1/messages/count_tokens", (HttpContext context, InferenceProxy proxy) => proxy.HandleAsync(context, MessagesClientShape.Instance, "/v1/messages/count_tokens", metered: false))
                 .ExcludeFromDescription();
         }
 
         // OpenAI-shaped clients: bare (base URL http://relay/v1), under /openai, and under /api like the rest.
         foreach (var prefix in OpenAIPrefixes)
         {
-            endpoints.MapPost(prefix + "/v1/chat/completions", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, ChatClientShape.Instance, "/chat/completions", metered: true))
+            endpoints.MapPost(prefix + "/v1/chat/completions", (HttpContext context, InferenceProxy proxy) => proxy.HandleAsync(context, ChatClientShape.Instance, "/chat/completions", metered: true))
                 .ExcludeFromDescription();
-            endpoints.MapPost(prefix + "/v1/responses", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context, ResponsesClientShape.Instance, "/responses", metered: true))
+            endpoints.MapPost(prefix + "/v1/responses", (HttpContext context, InferenceProxy proxy) => proxy.HandleAsync(context, ResponsesClientShape.Instance, "/responses", metered: true))
                 .ExcludeFromDescription();
         }
 

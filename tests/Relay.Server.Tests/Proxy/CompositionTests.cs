@@ -18,7 +18,7 @@ public sealed class CompositionTests
         try
         {
             using var scope = app.Services.CreateScope();
-            var error = Record.Exception(() => scope.ServiceProvider.GetRequiredService<MessagesProxy>());
+            var error = Record.Exception(() => scope.ServiceProvider.GetRequiredService<InferenceProxy>());
             Assert.Null(error);
         }
         finally

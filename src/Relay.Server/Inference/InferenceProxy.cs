@@ -14,7 +14,7 @@ using Relay.Server.Inference.Shapes;
 namespace Relay.Server.Inference;
 
 /// <summary>
-/// The Anthropic request path, top to bottom:
+/// The inference request path for every client format (Anthropic Messages, OpenAI Chat, OpenAI Responses), top to bottom:
 /// 1. authenticate the relay key (snapshot lookup by hash) and check its expiry;
 /// 2. read the body once and its head (model, stream, conversation);
 /// 3. admit: the key's policy, a concurrency slot, and one reservation against its windowed limits;
@@ -24,7 +24,7 @@ namespace Relay.Server.Inference;
 ///    and stickiness, record one usage event.
 /// No step touches the database.
 /// </summary>
-internal sealed partial class MessagesProxy(
+internal sealed partial class InferenceProxy(
     ISnapshotSource snapshots,
     AccountScheduler scheduler,
     KeyAdmission admission,
@@ -34,7 +34,7 @@ internal sealed partial class MessagesProxy(
     UsageRecorder usage,
     RelayOptions options,
     TimeProvider time,
-    ILogger<MessagesProxy> logger)
+    ILogger<InferenceProxy> logger)
 {
     private readonly TimeSpan _stickyTtl = TimeSpan.FromSeconds(options.StickyTtlSeconds);
 

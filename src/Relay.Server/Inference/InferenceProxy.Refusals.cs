@@ -12,7 +12,7 @@ namespace Relay.Server.Inference;
 /// concurrency) and "no account could serve". Always in the client's own error shape, with
 /// <c>retry-after</c> when waiting helps, and recorded as a usage event.
 /// </summary>
-internal sealed partial class MessagesProxy
+internal sealed partial class InferenceProxy
 {
     /// <summary>Admission said no: answer in Anthropic's shape and record the refusal (no content, no account).</summary>
     private async Task RefuseAsync(RelayRequest request, Refusal refusal)
