@@ -198,6 +198,22 @@ public sealed class SessionApiTests
     }
 
     [Fact]
+    public async Task OpenApi_describes_the_session_routes_and_the_cookie_scheme()
+    {
+        await using var server = await ControlServer.StartAsync();
+        var document = ControlServer.Parse((await server.GetAsync("api/openapi/v1.json")).Text);
+        var session = document.GetProperty("paths").GetProperty("/api/session");
+        Assert.False(session.GetProperty("post").TryGetProperty("security", out _));
+        Assert.True(session.GetProperty("post").GetProperty("responses").TryGetProperty("429", out _));
+        Assert.Contains("adminSession", session.GetProperty("get").GetProperty("security").ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("adminToken", session.GetProperty("delete").GetProperty("security").ToString(), StringComparison.Ordinal);
+        var accounts = document.GetProperty("paths").GetProperty("/api/accounts").GetProperty("get").GetProperty("security").ToString();
+        Assert.Contains("adminToken", accounts, StringComparison.Ordinal);
+        Assert.Contains("adminSession", accounts, StringComparison.Ordinal);
+        Assert.Equal("cookie", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("adminSession").GetProperty("in").GetString());
+    }
+
+    [Fact]
     public async Task Sign_in_refuses_a_form_content_type_and_a_missing_field()
     {
         await using var server = await ControlServer.StartAsync();

@@ -61,6 +61,9 @@ internal sealed partial class AdminSessions(IAdminStore store, SignInThrottle th
         throttle.Succeeded(input.Username, clientIp);
         var token = Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
         var now = time.GetUtcNow();
+
+        // Sessions nobody comes back to would stay forever; sign-ins are rare, so tidy up here.
+        await store.DeleteExpiredSessionsAsync(now, Idle, cancellationToken).ConfigureAwait(false);
         await store.InsertSessionAsync(new AdminSessionRecord(HashToken(token), user.Id, user.Username, now, now, now + Lifetime), cancellationToken).ConfigureAwait(false);
         await store.MarkSignedInAsync(user.Id, now, cancellationToken).ConfigureAwait(false);
         Log.SignedIn(logger, user.Username, clientIp);
