@@ -65,6 +65,9 @@ internal static class HelpText
 
         Administration:
           relay admin rotate-token      print a new Control API admin token
+          relay admin users list | remove NAME
+          relay admin users add NAME [--password P|-]           (no --password: one is generated and shown once)
+          relay admin users set-password NAME [--password P|-]  (signs that user out everywhere)
           relay help                    this text
 
         Every command prints JSON (the same as the Control API) on stdout and errors on stderr.

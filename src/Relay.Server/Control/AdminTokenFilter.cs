@@ -1,30 +1,41 @@
+using Relay.Server.Control.Sessions;
 using Relay.Server.Hosting;
 
 namespace Relay.Server.Control;
 
 /// <summary>
-/// Guards every Control API route with the admin token (<c>Authorization: Bearer …</c>). Runs as a
-/// route-group filter, before any handler reads a body, so an unauthenticated caller learns nothing
-/// about validation rules or which ids exist.
+/// Guards every Control API route with the admin token (<c>Authorization: Bearer …</c>) or a signed-in
+/// admin's session cookie (plus <c>X-CSRF-Token</c> on unsafe methods, see
+/// <see cref="AdminSessions.AuthenticateRequestAsync"/>). Runs as a route-group filter, before any
+/// handler reads a body, so an unauthenticated caller learns nothing about validation rules or which
+/// ids exist. An <c>Authorization</c> header, when present, decides alone: a wrong token is refused
+/// even next to a valid cookie.
 /// </summary>
-internal sealed class AdminTokenFilter(AdminToken adminToken) : IEndpointFilter
+internal sealed class AdminTokenFilter(AdminToken adminToken, AdminSessions sessions) : IEndpointFilter
 {
     private const string Scheme = "Bearer ";
 
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.Length == 0 && http.Request.Cookies.ContainsKey(SessionCookie.Name))
+        {
+            var session = await sessions.AuthenticateRequestAsync(http, http.RequestAborted).ConfigureAwait(false);
+            return session.Error is { } sessionError ? ControlResults.Error(sessionError) : await next(context).ConfigureAwait(false);
+        }
+
         if (header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
             && adminToken.Matches(header.AsSpan(Scheme.Length).Trim()))
         {
-            return next(context);
+            return await next(context).ConfigureAwait(false);
         }
 
         // The presented value is never echoed back or logged: it may be a real secret sent to the wrong place.
-        context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        http.Response.Headers.WWWAuthenticate = "Bearer";
         var message = header.Length == 0
-            ? "This endpoint requires the admin token: send 'Authorization: Bearer <token>'."
+            ? "This endpoint requires the admin token ('Authorization: Bearer <token>') or a signed-in session (POST /api/session)."
             : "The admin token is not valid.";
-        return ValueTask.FromResult<object?>(ControlResults.Error(ControlError.Unauthorized(message)));
+        return ControlResults.Error(ControlError.Unauthorized(message));
     }
 }

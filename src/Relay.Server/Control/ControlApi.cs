@@ -3,6 +3,7 @@ using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
 using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
+using Relay.Server.Control.Sessions;
 using Relay.Server.Control.Settings;
 using Relay.Server.Control.Usage;
 
@@ -27,6 +28,9 @@ internal static class ControlApi
             .MapSettings()
             .MapUsage()
             .MapPrices();
+
+        // Signing in cannot need a session or the token, so /api/session sits outside the filter and checks for itself.
+        endpoints.MapSessions();
         return endpoints;
     }
 }

@@ -17,6 +17,8 @@ internal static class ControlResults
         ControlError.NotFoundType => StatusCodes.Status404NotFound,
         ControlError.UnauthorizedType => StatusCodes.Status401Unauthorized,
         ControlError.ConflictType => StatusCodes.Status409Conflict,
+        ControlError.ForbiddenType => StatusCodes.Status403Forbidden,
+        ControlError.RateLimitedType => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -8,6 +8,7 @@ using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
 using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
+using Relay.Server.Control.Sessions;
 using Relay.Server.Control.Settings;
 using Relay.Server.Control.Usage;
 using Relay.Server.Hosting;
@@ -27,6 +28,7 @@ internal static class ControlServices
         services.TryAddSingleton<GroupService>();
         services.TryAddSingleton<PolicyService>();
         services.TryAddSingleton<SettingsService>();
+        services.TryAddSingleton<AdminUserService>();
         return services;
     }
 
@@ -34,6 +36,8 @@ internal static class ControlServices
     public static IServiceCollection AddControlApi(this IServiceCollection services, RelayOptions options)
     {
         services.AddControlServices();
+        services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<AdminSessions>();
         services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
 
         // The OpenAPI generator describes numbers from the app's JSON options. Control bodies are read

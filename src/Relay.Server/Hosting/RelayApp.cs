@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Relay.Core.Snapshots;
 using Relay.Core.Storage;
 using Relay.Server.Control;
+using Relay.Server.Control.Sessions;
 using Relay.Server.Inference;
 using Relay.Server.SelfService;
 
@@ -68,20 +69,40 @@ public static partial class RelayApp
         await store.MigrateAsync().ConfigureAwait(false);
         await services.GetRequiredService<SnapshotManager>().RefreshAsync(force: true).ConfigureAwait(false);
 
+        var console = services.GetRequiredService<StartupConsole>().Writer;
         var generated = await services.GetRequiredService<AdminToken>().InitializeAsync(options.AdminToken, store, CancellationToken.None).ConfigureAwait(false);
         if (generated is not null)
         {
             // Deliberately written to the console, not to the log pipeline: it is shown exactly once and never stored in clear.
-            Console.WriteLine();
-            Console.WriteLine("  Relay generated an admin token for the Control API. It is shown only now:");
-            Console.WriteLine();
-            Console.WriteLine($"    {generated}");
-            Console.WriteLine();
-            Console.WriteLine("  Use it as 'Authorization: Bearer <token>'. To replace it: relay admin rotate-token.");
-            Console.WriteLine();
+            console.WriteLine();
+            console.WriteLine("  Relay generated an admin token for the Control API. It is shown only now:");
+            console.WriteLine();
+            console.WriteLine($"    {generated}");
+            console.WriteLine();
+            console.WriteLine("  Use it as 'Authorization: Bearer <token>'. To replace it: relay admin rotate-token.");
+            console.WriteLine();
+        }
+
+        var password = await services.GetRequiredService<AdminUserService>().EnsureFirstAdminAsync(CancellationToken.None).ConfigureAwait(false);
+        if (password is not null)
+        {
+            // Same rule as the token: console only, once. Only its PBKDF2 hash is stored.
+            console.WriteLine();
+            console.WriteLine($"  Relay created the admin user '{AdminUserService.FirstUsername}' for signing in. Its password is shown only now:");
+            console.WriteLine();
+            console.WriteLine($"    {password}");
+            console.WriteLine();
+            console.WriteLine("  To change it: relay admin users set-password admin --password -");
+            console.WriteLine();
         }
 
         Log.Started(services.GetRequiredService<ILoggerFactory>().CreateLogger("Relay"), Path.GetFullPath(options.DataDir));
+    }
+
+    /// <summary>Where one-time startup notices (generated credentials) go; tests register their own writer.</summary>
+    internal sealed class StartupConsole(TextWriter writer)
+    {
+        public TextWriter Writer { get; } = writer;
     }
 
     private static partial class Log

@@ -48,4 +48,25 @@ public sealed class RelayOptions
 
     /// <summary>How often a running server checks the store for changes made by other processes (the CLI).</summary>
     public int ConfigPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Admin sign-in: a session ends after this long without a request.</summary>
+    public int SessionIdleTimeoutSeconds { get; set; } = 12 * 3600;
+
+    /// <summary>Admin sign-in: a session ends this long after sign-in, however active.</summary>
+    public int SessionLifetimeSeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>
+    /// Whether the session cookie carries <c>Secure</c>: unset = when the request came over HTTPS to Kestrel;
+    /// true = always (Relay behind a TLS-terminating proxy); false = never.
+    /// </summary>
+    public bool? SessionCookieSecure { get; set; }
+
+    /// <summary>Failed sign-ins for one user name within <see cref="SignInWindowSeconds"/> before further attempts get 429.</summary>
+    public int SignInMaxFailuresPerUser { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one client IP (any user names) within <see cref="SignInWindowSeconds"/> before 429.</summary>
+    public int SignInMaxFailuresPerIp { get; set; } = 20;
+
+    /// <summary>The window over which failed sign-ins are counted.</summary>
+    public int SignInWindowSeconds { get; set; } = 900;
 }

@@ -40,7 +40,9 @@ internal static class RelayServices
         services.TryAddSingleton<SnapshotManager>();
         services.TryAddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<SnapshotManager>());
         services.TryAddSingleton<IHotState>(_ => new InProcessHotState());
+        services.TryAddSingleton<IAdminStore, SqliteAdminStore>();
         services.TryAddSingleton<AdminToken>();
+        services.TryAddSingleton(new RelayApp.StartupConsole(Console.Out));
         return services;
     }
 

@@ -59,6 +59,19 @@ public sealed class AdminAuthTests(ControlServerFixture fixture) : IClassFixture
         Assert.DoesNotContain(wrong, response.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Every_route_refuses_an_unknown_session_cookie(string method, string path)
+    {
+        var forged = ControlServer.RandomToken(43);
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = fixture.Server.Client.BaseAddress };
+        client.DefaultRequestHeaders.Add("Cookie", $"relay_session={forged}");
+        client.DefaultRequestHeaders.Add("X-CSRF-Token", forged);
+        var response = await fixture.Server.SendAsync(new HttpMethod(method), path, "{}", client);
+        ControlServer.AssertError(401, "unauthorized", response);
+        Assert.DoesNotContain(forged, response.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_right_token_in_another_scheme_is_refused()
     {

@@ -20,8 +20,9 @@ public sealed class ControlServer : IAsyncDisposable
 {
     private readonly bool _ownsDataDir;
 
-    private ControlServer(WebApplication app, string dataDir, string? adminToken, ControlLogSink logs, bool ownsDataDir)
+    private ControlServer(WebApplication app, string dataDir, string? adminToken, ControlLogSink logs, bool ownsDataDir, StringWriter startupOutput)
     {
+        StartupOutput = startupOutput.ToString();
         App = app;
         DataDir = dataDir;
         AdminToken = adminToken;
@@ -47,6 +48,9 @@ public sealed class ControlServer : IAsyncDisposable
 
     public ControlLogSink Logs { get; }
 
+    /// <summary>What the server printed to the console at startup (generated credentials, shown once).</summary>
+    public string StartupOutput { get; }
+
     public RelaySnapshot Snapshot => App.Services.GetRequiredService<ISnapshotSource>().Current;
 
     public static string NewDataDir()
@@ -59,7 +63,7 @@ public sealed class ControlServer : IAsyncDisposable
     public static string RandomToken(int length = 32) =>
         Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(length))[..length];
 
-    public static async Task<ControlServer> StartAsync(string? dataDir = null, bool configureAdminToken = true, int pollMilliseconds = 200)
+    public static async Task<ControlServer> StartAsync(string? dataDir = null, bool configureAdminToken = true, int pollMilliseconds = 200, params string[] extraArgs)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= NewDataDir();
@@ -75,15 +79,19 @@ public sealed class ControlServer : IAsyncDisposable
             args.Add($"--Relay:AdminToken={adminToken}");
         }
 
+        args.AddRange(extraArgs);
+        var startupOutput = new StringWriter();
+
         var logs = new ControlLogSink();
         var app = await RelayApp.BuildAsync([.. args], builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
+            builder.Services.AddSingleton(new RelayApp.StartupConsole(startupOutput));
         });
         await app.StartAsync();
-        return new ControlServer(app, dataDir, adminToken, logs, ownsDataDir);
+        return new ControlServer(app, dataDir, adminToken, logs, ownsDataDir, startupOutput);
     }
 
     public async Task<(int Status, string Text)> SendAsync(HttpMethod method, string path, string? json = null, HttpClient? client = null)
