@@ -51,7 +51,7 @@ public static class MasterKey
 
     private static byte[] Read(string path)
     {
-        var text = File.ReadAllText(path).Trim();
+        var text = ReadSettled(path).Trim();
         Span<byte> decoded = stackalloc byte[SecretProtector.KeySize + 1];
         if (Convert.TryFromBase64String(text, decoded, out var written) && written == SecretProtector.KeySize)
         {
@@ -61,43 +61,60 @@ public static class MasterKey
         throw new InvalidDataException($"{path} does not hold a base64 {SecretProtector.KeySize}-byte key. Restore it from a backup, or set RELAY_MASTER_KEY.");
     }
 
+    /// <summary>
+    /// The file's text, waiting briefly while it is empty: another process may have just created it exclusively
+    /// and not yet written the key (a single small write, so an empty file is the only in-between state).
+    /// </summary>
+    private static string ReadSettled(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var text = File.ReadAllText(path);
+            if (text.Length > 0 || attempt >= 100)
+            {
+                return text;
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
     private static byte[] Create(string path)
     {
         var key = RandomNumberGenerator.GetBytes(SecretProtector.KeySize);
 
-        // Write a private temp file, then move it into place without overwriting: if two processes
-        // start at once, exactly one key wins and the other process reads it instead of its own.
-        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        // Exclusive create (O_CREAT|O_EXCL) is the atomic step: if two processes start at once, exactly one
+        // creates the file and the other reads that key instead of its own. (A temp file moved into place is not
+        // enough: on Linux a no-overwrite move can fall back to check-then-rename, and both would "win".)
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        FileStream stream;
         try
         {
-            using (var writer = new StreamWriter(temp, Encoding.ASCII, options))
-            {
-                writer.Write(Convert.ToBase64String(key));
-                writer.Write('\n');
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                // The create mode is filtered by the umask; set it explicitly so it is exactly 0600.
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            File.Move(temp, path, overwrite: false);
-            return key;
+            stream = new FileStream(path, options);
         }
         catch (IOException) when (File.Exists(path))
         {
             return Read(path);
         }
-        finally
+
+        using (stream)
         {
-            File.Delete(temp);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The create mode is filtered by the umask; set it explicitly so it is exactly 0600.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var bytes = Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n");
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
         }
+
+        return key;
     }
 }
