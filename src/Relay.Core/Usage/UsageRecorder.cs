@@ -61,6 +61,26 @@ public sealed partial class UsageRecorder : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Like <see cref="FlushAsync(CancellationToken)"/> but gives up after <paramref name="maxWait"/>: readers that
+    /// want just-finished requests counted (reports, /api/me, limit seeding) wait a little, never hang on a slow store.
+    /// </summary>
+    /// <returns>true when everything recorded so far was written.</returns>
+    public async Task<bool> TryFlushAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(maxWait);
+        try
+        {
+            await FlushAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits until everything recorded so far is written (tests and the CLI use this).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -37,17 +37,7 @@ internal sealed class LimitSeeder(IUsageStore usage, IHotState state, UsageRecor
         }
 
         // Requests that finished a moment ago are still in the recorder's queue; they belong in the sums.
-        using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            flush.CancelAfter(FlushWait);
-            try
-            {
-                await recorder.FlushAsync(flush.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
+        await recorder.TryFlushAsync(FlushWait, cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         foreach (var (scope, id, isKey, rule) in todo)

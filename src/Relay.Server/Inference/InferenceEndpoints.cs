@@ -46,11 +46,11 @@ internal static class InferenceEndpoints
 
         endpoints.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
 
-        endpoints.MapFallback((HttpContext context) => AnthropicErrorResponse.WriteAsync(
+        endpoints.MapFallback((HttpContext context) => MessagesClientShape.Instance.WriteErrorAsync(
                 context,
                 StatusCodes.Status404NotFound,
-                $"Not found: {context.Request.Method} {context.Request.Path}",
-                errorType: "not_found_error"))
+                "not_found_error",
+                $"Not found: {context.Request.Method} {context.Request.Path}"))
             .ExcludeFromDescription();
         return endpoints;
     }

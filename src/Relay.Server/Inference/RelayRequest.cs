@@ -31,6 +31,9 @@ internal sealed class RelayRequest(HttpContext http, ClientShape shape, KeyEntry
     public int ModelValueLength { get; set; }
     public string? SessionKey { get; set; }
 
+    /// <summary>A Chat client asked for <c>stream_options.include_usage</c> (read with the head, so the body is parsed once).</summary>
+    public bool IncludeUsage { get; set; }
+
     /// <summary>Prompt tokens and cost reserved against limits before sending; zero when no limit needs them.</summary>
     public UsageEstimate Estimate { get; set; }
 

@@ -42,17 +42,7 @@ internal sealed class MeService(IHotState state, IUsageStore usage, UsageRecorde
     private async Task<MeUsage> UsageAsync(RelaySnapshot snapshot, KeyEntry key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A request that just finished is still in the recorder's queue; the holder expects to see it.
-        using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            flush.CancelAfter(FlushWait);
-            try
-            {
-                await recorder.FlushAsync(flush.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
+        await recorder.TryFlushAsync(FlushWait, cancellationToken).ConfigureAwait(false);
 
         var today = WindowMath.CalendarPeriod(LimitWindowKind.Day, now, snapshot.Calendar).Start;
         var week = WindowMath.CalendarPeriod(LimitWindowKind.Week, now, snapshot.Calendar).Start;

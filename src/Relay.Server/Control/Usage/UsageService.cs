@@ -164,15 +164,7 @@ internal sealed class UsageService(IUsageStore store, ISnapshotSource snapshots,
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(FlushWait);
-        try
-        {
-            await recorder.FlushAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The store is slow or busy: report what is written so far rather than hang the caller.
-        }
+        // The store is slow or busy: report what is written so far rather than hang the caller.
+        await recorder.TryFlushAsync(FlushWait, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -53,20 +53,28 @@ internal sealed class Exchange
         ReadOnlyMemory<byte>? body = null;
         if (_request.Body is { Length: > 0 } original)
         {
-            var built = Translates ? TranslateRequest(original.Memory) : PassRequest(original.Memory);
-            if (built.Error is { } error)
+            if (!Translates)
             {
-                refusal = error;
-                return null;
+                body = PassRequest(original.Memory);
             }
+            else
+            {
+                var built = TranslateRequest(original.Memory);
+                if (built.Error is { } error)
+                {
+                    refusal = error;
+                    return null;
+                }
 
-            body = built.Body;
+                body = built.Body;
+            }
         }
 
         return UpstreamEndpoint.Create(_request, _account, UpstreamShape, UpstreamModel, body);
     }
 
-    private Translated PassRequest(ReadOnlyMemory<byte> original)
+    /// <summary>The client's own bytes, copied only when the model is spliced or stream options are added.</summary>
+    private ReadOnlyMemory<byte> PassRequest(ReadOnlyMemory<byte> original)
     {
         ReadOnlyMemory<byte> bytes = original;
         if (_request.Model is { } model && UpstreamModel is { } mapped && !string.Equals(mapped, model, StringComparison.Ordinal))
@@ -76,10 +84,10 @@ internal sealed class Exchange
 
         if (ClientShape == WireShapes.Chat && _request.Stream)
         {
-            return Translated.Success(ChatStreamOptions.EnsureIncludeUsage(bytes.Span, out _includeUsageAdded));
+            return ChatStreamOptions.EnsureIncludeUsage(bytes.Span, out _includeUsageAdded);
         }
 
-        return Translated.Success(bytes.ToArray());
+        return bytes;
     }
 
     private Translated TranslateRequest(ReadOnlyMemory<byte> original)
@@ -121,7 +129,7 @@ internal sealed class Exchange
             return Translated.Success(body);
         }
 
-        return Translated.Success(ModelRewriter.Replace(body, range.Start, range.Length, mapped).ToArray());
+        return Translated.Success(ModelRewriter.Replace(body, range.Start, range.Length, mapped));
     }
 
     private static (int, int)? MessagesModelRange(byte[] body) =>
@@ -193,18 +201,15 @@ internal sealed class Exchange
         var observer = UpstreamStreamObserver.For(UpstreamShape, _includeUsageAdded);
         IStreamTranslator? translator = (ClientShape, UpstreamShape) switch
         {
-            (WireShapes.Chat, WireShapes.Messages) => new MessagesToChatStream(IncludeUsageRequested(), _request.Model),
+            (WireShapes.Chat, WireShapes.Messages) => new MessagesToChatStream(_request.IncludeUsage, _request.Model),
             (WireShapes.Responses, WireShapes.Messages) => new MessagesToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Chat) => new ChatToMessagesStream(_request.Model),
             (WireShapes.Responses, WireShapes.Chat) => new ChatToResponsesStream(_turn!),
             (WireShapes.Messages, WireShapes.Responses) => new ResponsesToMessagesStream(_request.Model),
-            (WireShapes.Chat, WireShapes.Responses) => new ResponsesToChatStream(IncludeUsageRequested(), _request.Model),
+            (WireShapes.Chat, WireShapes.Responses) => new ResponsesToChatStream(_request.IncludeUsage, _request.Model),
             _ => null,
         };
 
         return new StreamExchange(ClientShape, observer, translator, filtered: translator is null && _includeUsageAdded);
     }
-
-    private bool IncludeUsageRequested() =>
-        _request.Body is { } body && ChatRequestReader.TryRead(body.Span, out var head, out _) && head.IncludeUsage;
 }

@@ -21,6 +21,7 @@ internal sealed class ChatClientShape : ClientShape
         request.Stream = head.Stream;
         request.ModelValueStart = head.ModelValueStart;
         request.ModelValueLength = head.ModelValueLength;
+        request.IncludeUsage = head.IncludeUsage;
         request.SessionKey = OpenAISessions.FromHeaders(request.Http.Request);
         return true;
     }

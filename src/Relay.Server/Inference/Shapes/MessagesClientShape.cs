@@ -29,5 +29,5 @@ internal sealed class MessagesClientShape : ClientShape
     }
 
     public override Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null) =>
-        AnthropicErrorResponse.WriteAsync(context, status, message, retryAfter, type);
+        WriteJsonAsync(context, status, AnthropicErrors.Body(type, message), retryAfter);
 }
