@@ -14,16 +14,20 @@ namespace Relay.Core.Admission;
 /// </summary>
 public sealed class KeyAdmission(IHotState state)
 {
-    public static Refusal? CheckPolicy(RelaySnapshot snapshot, KeyEntry key, string? platform, string? model, string? userAgent)
+    /// <summary>
+    /// The parts of the policy a request head decides: model and client. The platform is not checked here: which
+    /// platform serves a request depends on the account chosen, so the scheduler only considers allowed platforms
+    /// (<see cref="Scheduling.AccountFilter"/>).
+    /// </summary>
+    public static Refusal? CheckPolicy(RelaySnapshot snapshot, KeyEntry key, string? model, string? userAgent)
     {
         if (key.PolicyMissing)
         {
             return new Refusal(RefusalKind.PolicyDenied, "This key's policy no longer exists; ask the relay operator to assign one.", null);
         }
 
-        return PolicyEvaluator.Evaluate(key.Policy, platform, model, userAgent, snapshot.Clients).Denial switch
+        return PolicyEvaluator.Evaluate(key.Policy, platform: null, model, userAgent, snapshot.Clients).Denial switch
         {
-            PolicyDenial.Platform => new Refusal(RefusalKind.PolicyDenied, $"This key may not use the {platform} platform.", null),
             PolicyDenial.Model => new Refusal(RefusalKind.PolicyDenied, $"This key may not use the model '{model}'.", null),
             PolicyDenial.Client => new Refusal(RefusalKind.PolicyDenied, "This key may only be used from " + string.Join(", ", key.Policy.Clients) + ".", null),
             _ => null,

@@ -63,7 +63,7 @@ internal sealed partial class InferenceProxy(
             }
 
             // 3. Admission: policy first, it needs nothing but the request head.
-            if (KeyAdmission.CheckPolicy(snapshot, key, null, request.Model, context.Request.Headers.UserAgent.ToString()) is { } denied)
+            if (KeyAdmission.CheckPolicy(snapshot, key, request.Model, context.Request.Headers.UserAgent.ToString()) is { } denied)
             {
                 await RefuseAsync(request, denied).ConfigureAwait(false);
                 return;

@@ -103,7 +103,7 @@ internal sealed class ModelListing(ISnapshotSource snapshots, KeyFirstUse firstU
 
         // Any authenticated request is a use: "expires N days after first use" counts from here too.
         firstUse.Note(key);
-        if (KeyAdmission.CheckPolicy(snapshot, key, null, null, context.Request.Headers.UserAgent.ToString()) is { } denied)
+        if (KeyAdmission.CheckPolicy(snapshot, key, null, context.Request.Headers.UserAgent.ToString()) is { } denied)
         {
             var (status, type) = AnthropicRefusals.StatusAndType(denied.Kind);
             await shape.WriteErrorAsync(context, status, type, denied.Message, denied.RetryAfter).ConfigureAwait(false);

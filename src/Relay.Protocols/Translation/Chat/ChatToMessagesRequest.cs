@@ -24,7 +24,8 @@ public static partial class ChatToMessagesRequest
     // stream_options (read by the stream translator's caller), and any field this translator does not know.
 
     /// <summary>Translates a Chat Completions request body; a field Anthropic cannot express is refused with its path.</summary>
-    public static Translated Translate(ReadOnlySpan<byte> chatRequestJson)
+    /// <param name="upstreamModel">The model to write (the account's mapping); null keeps the client's.</param>
+    public static Translated Translate(ReadOnlySpan<byte> chatRequestJson, string? upstreamModel = null)
     {
         JsonDocument document;
         try
@@ -40,7 +41,7 @@ public static partial class ChatToMessagesRequest
         {
             try
             {
-                return Translated.Success(Write(document.RootElement));
+                return Translated.Success(Write(document.RootElement, upstreamModel));
             }
             catch (TranslationRefusal refusal)
             {
@@ -49,7 +50,7 @@ public static partial class ChatToMessagesRequest
         }
     }
 
-    private static byte[] Write(JsonElement root)
+    private static byte[] Write(JsonElement root, string? upstreamModel)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -77,7 +78,7 @@ public static partial class ChatToMessagesRequest
         using (var writer = new Utf8JsonWriter(buffer, ChatJson.WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("model"u8, model);
+            writer.WriteString("model"u8, upstreamModel ?? model);
             writer.WriteNumber("max_tokens"u8, resolvedMax);
             conversation.WriteSystem(writer);
             conversation.WriteMessages(writer);

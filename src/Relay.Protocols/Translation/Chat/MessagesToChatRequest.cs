@@ -18,7 +18,8 @@ public static class MessagesToChatRequest
     /// loops with thinking; OpenAI itself does not read it. Off by default: Anthropic signatures mean nothing to an
     /// OpenAI-compatible host, so thinking blocks are otherwise dropped from history.
     /// </param>
-    public static Translated Translate(ReadOnlySpan<byte> messagesRequestJson, bool keepReasoningContent = false)
+    /// <param name="upstreamModel">The model to write (the account's mapping); null keeps the client's.</param>
+    public static Translated Translate(ReadOnlySpan<byte> messagesRequestJson, bool keepReasoningContent = false, string? upstreamModel = null)
     {
         try
         {
@@ -32,7 +33,7 @@ public static class MessagesToChatRequest
             var buffer = new ArrayBufferWriter<byte>(messagesRequestJson.Length + 256);
             using (var writer = new Utf8JsonWriter(buffer, ChatJson.WriterOptions))
             {
-                Write(root, keepReasoningContent, writer);
+                Write(root, keepReasoningContent, upstreamModel, writer);
             }
 
             return Translated.Success(buffer.WrittenSpan.ToArray());
@@ -47,7 +48,7 @@ public static class MessagesToChatRequest
         }
     }
 
-    private static void Write(JsonElement root, bool keepReasoning, Utf8JsonWriter w)
+    private static void Write(JsonElement root, bool keepReasoning, string? upstreamModel, Utf8JsonWriter w)
     {
         foreach (var field in (ReadOnlySpan<string>)["top_k", "container", "mcp_servers"])
         {
@@ -58,7 +59,8 @@ public static class MessagesToChatRequest
         }
 
         w.WriteStartObject();
-        w.WriteString("model"u8, root.TryGetProperty("model", out var model) ? JsonValues.String(model, "model") : throw new TranslationRefusal("model", "is required."));
+        var clientModel = root.TryGetProperty("model", out var model) ? JsonValues.String(model, "model") : throw new TranslationRefusal("model", "is required.");
+        w.WriteString("model"u8, upstreamModel ?? clientModel);
         w.WriteStartArray("messages"u8);
         WriteSystem(root, w);
         var messages = root.TryGetProperty("messages", out var m) ? JsonValues.Array(m, "messages") : throw new TranslationRefusal("messages", "is required.");

@@ -92,16 +92,14 @@ internal sealed class Exchange
 
     private Translated TranslateRequest(ReadOnlyMemory<byte> original)
     {
-        Translated translated;
+        // Every translator writes the account's model itself, so nothing is parsed twice.
         switch ((ClientShape, UpstreamShape))
         {
             case (WireShapes.Chat, WireShapes.Messages):
-                translated = ChatToMessagesRequest.Translate(original.Span);
-                return translated.Ok ? WithModel(translated.Body!, MessagesModelRange) : translated;
+                return ChatToMessagesRequest.Translate(original.Span, UpstreamModel);
 
             case (WireShapes.Responses, WireShapes.Messages):
-                translated = ResponsesToMessagesRequest.Translate(original, new ResponsesTranslationOptions { UpstreamModel = UpstreamModel }, out _turn);
-                return translated;
+                return ResponsesToMessagesRequest.Translate(original, new ResponsesTranslationOptions { UpstreamModel = UpstreamModel }, out _turn);
 
             case (WireShapes.Responses, WireShapes.Chat):
                 return ResponsesToChatRequest.Translate(original, new ResponsesChatOptions { UpstreamModel = UpstreamModel }, out _turn);
@@ -110,33 +108,15 @@ internal sealed class Exchange
                 return ChatToResponsesRequest.Translate(original.Span, UpstreamModel);
 
             case (WireShapes.Messages, WireShapes.Chat):
-                translated = MessagesToChatRequest.Translate(original.Span);
-                return translated.Ok ? WithModel(translated.Body!, ChatModelRange) : translated;
+                return MessagesToChatRequest.Translate(original.Span, upstreamModel: UpstreamModel);
 
             case (WireShapes.Messages, WireShapes.Responses):
-                // The translator writes the account's model itself: no splice needed.
                 return MessagesToResponsesRequest.Translate(original.Span, UpstreamModel);
 
             default:
                 return Translated.Refused("model", $"Relay cannot translate {ClientShape} requests to {UpstreamShape}.");
         }
     }
-
-    private Translated WithModel(byte[] body, Func<byte[], (int Start, int Length)?> locate)
-    {
-        if (UpstreamModel is not { } mapped || mapped == _request.Model || locate(body) is not { } range)
-        {
-            return Translated.Success(body);
-        }
-
-        return Translated.Success(ModelRewriter.Replace(body, range.Start, range.Length, mapped));
-    }
-
-    private static (int, int)? MessagesModelRange(byte[] body) =>
-        MessagesRequestReader.TryRead(body, out var head, out _) && head.ModelValueStart >= 0 ? (head.ModelValueStart, head.ModelValueLength) : null;
-
-    private static (int, int)? ChatModelRange(byte[] body) =>
-        ChatRequestReader.TryRead(body, out var head, out _) && head.ModelValueStart >= 0 ? (head.ModelValueStart, head.ModelValueLength) : null;
 
     /// <summary>
     /// The client's body for a complete (non-streamed) upstream answer, with the usage it reports. A 2xx is
