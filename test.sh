@@ -3,7 +3,7 @@
 # functional tests drive, restores, builds with warnings as errors, tests, then prints one summary line
 # "N passed, M failed[, K skipped]" (failed test names above it). Exits non-zero on any failure.
 #
-# Needs: the .NET 10 SDK, Node 20+ with npm. Run from anywhere: bash test.sh
+# Needs: the .NET 10 SDK, Node 20+ with npm, and apt-get (root or passwordless sudo) for Debian's chromium. Run from anywhere: bash test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +16,15 @@ mkdir -p "$results_dir"
 
 echo "== npm ci (tests/clients)"
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+
+echo "== chromium (browser tests drive Debian's chromium; nothing downloads a browser)"
+if ! command -v chromium >/dev/null 2>&1; then
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo -n"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+chromium --version
 
 echo "== dotnet build"
 if ! dotnet build Relay.slnx -warnaserror -nologo -v quiet -tl:off -clp:NoSummary; then
