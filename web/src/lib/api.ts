@@ -92,7 +92,7 @@ export const api = {
 
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 429 && e.retryAfter) return `${e.message} Try again in ${formatWait(e.retryAfter)}.`
+    if (e.status === 429 && e.retryAfter && !/try again/i.test(e.message)) return `${e.message} Try again in ${formatWait(e.retryAfter)}.`
     return e.message
   }
   if (e instanceof Error) return e.message
