@@ -5,6 +5,7 @@ using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
 using Relay.Server.Control.Sessions;
 using Relay.Server.Control.Settings;
+using Relay.Server.Control.Status;
 using Relay.Server.Control.Usage;
 
 namespace Relay.Server.Control;
@@ -27,7 +28,8 @@ internal static class ControlApi
             .MapPolicies()
             .MapSettings()
             .MapUsage()
-            .MapPrices();
+            .MapPrices()
+            .MapStatus();
 
         // Signing in cannot need a session or the token, so /api/session sits outside the filter and checks for itself.
         endpoints.MapSessions();

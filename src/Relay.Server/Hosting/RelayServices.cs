@@ -8,6 +8,7 @@ using Relay.Core.Storage;
 using Relay.Core.Usage;
 using Relay.Server.Admission;
 using Relay.Server.Control;
+using Relay.Server.Control.Status;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
 using Relay.Server.SelfService;
@@ -59,6 +60,8 @@ internal static class RelayServices
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<InferenceProxy>();
+        services.TryAddSingleton<InFlightRequests>();
+        services.TryAddSingleton(new ServerInfo(ServerInfo.AssemblyVersion, TimeProvider.System.GetUtcNow()));
         services.TryAddSingleton<ModelListing>();
         services.TryAddSingleton(sp => new UsageRecorder(
             sp.GetRequiredService<IUsageStore>(),

@@ -32,6 +32,7 @@ internal sealed partial class InferenceProxy(
     IHotState state,
     Forwarder forwarder,
     UsageRecorder usage,
+    InFlightRequests inFlight,
     RelayOptions options,
     TimeProvider time,
     ILogger<InferenceProxy> logger)
@@ -114,8 +115,16 @@ internal sealed partial class InferenceProxy(
                 }
             }
 
-            // 4–5. Attempts.
-            outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
+            // 4–5. Attempts. From here the request counts as in flight (GET /api/status) until it is answered.
+            inFlight.Enter();
+            try
+            {
+                outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
+            }
+            finally
+            {
+                inFlight.Exit();
+            }
 
             // 6. Settle the limits and free the slot before recording, so anyone who sees the usage event
             // (a report, /api/me) also sees the limits that include it.

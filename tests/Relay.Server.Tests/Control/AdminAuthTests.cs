@@ -36,6 +36,7 @@ public sealed class AdminAuthTests(ControlServerFixture fixture) : IClassFixture
         { "PATCH", "api/policies/pol_x" },
         { "DELETE", "api/policies/pol_x" },
         { "GET", "api/settings" },
+        { "GET", "api/status" },
         { "PATCH", "api/settings" },
     };
 

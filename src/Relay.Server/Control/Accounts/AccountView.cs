@@ -79,6 +79,10 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
         return Health(record, snapshot, hotState, now) with { Limits = limits };
     }
 
+    /// <summary>Just the state (<see cref="Active"/>, <see cref="Cooling"/>, <see cref="Error"/> or <see cref="Disabled"/>), for counts.</summary>
+    public static string StateOf(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) =>
+        Health(record, snapshot, hotState, now).State;
+
     private static AccountStatusView Health(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now)
     {
         var live = hotState.GetStatus(record.Id, now);
