@@ -95,10 +95,11 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
     {
         var status = (int)response.StatusCode;
         string? type = null;
+        string? message = null;
         try
         {
             using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-            (type, _) = UpstreamErrors.Read(body.Span);
+            (type, message) = UpstreamErrors.Read(body.Span);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -119,9 +120,10 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
             hint ??= OpenAIRateLimitHeaders.Reset(name => Header(response, name));
         }
 
-        // The reason is shown to operators: status and error type only, never the upstream's free text.
+        // The reason is logged and shown as the state's reason: status and error type only, never the upstream's free
+        // text. The message goes only to the account's last error, scrubbed of the credential first.
         var reason = type is null ? $"upstream answered {status}" : $"upstream answered {status} {type}";
-        return AttemptResult.Failover(kind, reason, status, hint);
+        return AttemptResult.Failover(kind, reason, status, hint) with { UpstreamMessage = message };
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -223,7 +223,7 @@ internal sealed partial class InferenceProxy(
             last = result;
             if (result.Failure is { } kind)
             {
-                state.ReportFailure(account.Id, kind, result.RetryHint, result.Reason ?? kind.ToString(), time.GetUtcNow());
+                state.ReportFailure(account.Id, kind, result.RetryHint, result.Reason ?? kind.ToString(), time.GetUtcNow(), result.UpstreamStatus, UpstreamErrorText.Describe(result, account));
                 Log.AttemptFailed(logger, account.Id, kind, result.Reason ?? string.Empty, result.Committed);
             }
             else if (result.Committed && result.ClientStatus is >= 200 and < 300)
