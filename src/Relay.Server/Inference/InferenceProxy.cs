@@ -221,14 +221,10 @@ internal sealed partial class InferenceProxy(
 
             reachedUpstream |= result.UpstreamStatus != 0 || result.Committed;
             last = result;
+            AccountHealthReport.Apply(state, account, result, time.GetUtcNow());
             if (result.Failure is { } kind)
             {
-                state.ReportFailure(account.Id, kind, result.RetryHint, result.Reason ?? kind.ToString(), time.GetUtcNow(), result.UpstreamStatus, UpstreamErrorText.Describe(result, account));
                 Log.AttemptFailed(logger, account.Id, kind, result.Reason ?? string.Empty, result.Committed);
-            }
-            else if (result.Committed && result.ClientStatus is >= 200 and < 300)
-            {
-                state.ReportSuccess(account.Id);
             }
 
             var cost = CostOf(request, account, result);

@@ -12,6 +12,7 @@ public sealed class AdminAuthTests(ControlServerFixture fixture) : IClassFixture
         { "PATCH", "api/accounts/acc_x" },
         { "DELETE", "api/accounts/acc_x" },
         { "POST", "api/accounts/acc_x/reset" },
+        { "POST", "api/accounts/acc_x/test" },
         { "GET", "api/keys" },
         { "POST", "api/keys" },
         { "GET", "api/keys/key_x" },
