@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Relay.Core.Admission;
 using Relay.Core.Scheduling;
 using Relay.Core.Security;
+using Relay.Core.Settings;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
@@ -38,6 +39,9 @@ internal static class RelayServices
         services.TryAddSingleton<IConfigStore, SqliteConfigStore>();
         services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         services.TryAddSingleton(_ => new SecretProtector(MasterKey.LoadOrCreate(dataDir, options.MasterKey)));
+        // The process settings are the defaults of the live ones (GET/PATCH /api/settings); each snapshot resolves both.
+        services.TryAddSingleton(ForwardingSettings.FromSeconds(
+            options.StickyTtlSeconds, options.MaxAttempts, options.StreamFirstByteTimeoutSeconds, options.FirstByteTimeoutSeconds, options.StreamIdleTimeoutSeconds));
         services.TryAddSingleton<SnapshotManager>();
         services.TryAddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<SnapshotManager>());
         services.TryAddSingleton<IHotState>(_ => new InProcessHotState());

@@ -37,8 +37,6 @@ internal sealed partial class InferenceProxy(
     TimeProvider time,
     ILogger<InferenceProxy> logger)
 {
-    private readonly TimeSpan _stickyTtl = TimeSpan.FromSeconds(options.StickyTtlSeconds);
-
     /// <param name="upstreamPath">The Anthropic path to call, e.g. <c>/v1/messages</c>.</param>
     /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens does not).</param>
     public async Task HandleAsync(HttpContext context, ClientShape shape, string upstreamPath, bool metered)
@@ -185,7 +183,9 @@ internal sealed partial class InferenceProxy(
         var pool = choice.Pool;
         var reachedUpstream = false;
 
-        for (var attempt = 1; attempt <= Math.Max(1, options.MaxAttempts); attempt++)
+        // Live settings come with the snapshot: a PATCH /api/settings applies to the next request.
+        var forwarding = request.Snapshot.Forwarding;
+        for (var attempt = 1; attempt <= forwarding.MaxAttempts; attempt++)
         {
             var now = time.GetUtcNow();
             var selection = scheduler.Select(request.Snapshot, pool, filter, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
@@ -233,7 +233,7 @@ internal sealed partial class InferenceProxy(
                 SettleAccount(request, selection.Reservation!, result, cost);
                 if (request.SessionKey is { } session && result.Failure is null && !result.ClientGone)
                 {
-                    state.SetSticky(session, account.Id, _stickyTtl, time.GetUtcNow());
+                    state.SetSticky(session, account.Id, forwarding.StickyTtl, time.GetUtcNow());
                 }
 
                 return new Outcome(account, result, tried.Count) { Cost = cost, ReachedUpstream = reachedUpstream };
