@@ -1,4 +1,5 @@
 using Relay.Server.Control.Accounts;
+using Relay.Server.Control.AdminUsers;
 using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
 using Relay.Server.Control.Policies;
@@ -29,7 +30,8 @@ internal static class ControlApi
             .MapSettings()
             .MapUsage()
             .MapPrices()
-            .MapStatus();
+            .MapStatus()
+            .MapAdminUsers();
 
         // Signing in cannot need a session or the token, so /api/session sits outside the filter and checks for itself.
         endpoints.MapSessions();

@@ -38,6 +38,10 @@ public sealed class AdminAuthTests(ControlServerFixture fixture) : IClassFixture
         { "DELETE", "api/policies/pol_x" },
         { "GET", "api/settings" },
         { "GET", "api/status" },
+        { "GET", "api/admin-users" },
+        { "POST", "api/admin-users" },
+        { "PUT", "api/admin-users/admin/password" },
+        { "DELETE", "api/admin-users/admin" },
         { "PATCH", "api/settings" },
     };
 
