@@ -32,8 +32,9 @@ internal static partial class UpstreamErrorText
         return LineBreaks().Replace(message, " ").Trim();
     }
 
-    // sk-…, sk-ant-…, sk-proj-… (masked or not), Bearer tokens, and long unbroken tokens such as Azure keys.
-    [GeneratedRegex(@"(?:\bsk-[A-Za-z0-9_\-\*\.]{4,}|\bBearer\s+\S+|\b[A-Za-z0-9_\-]{32,}\b)", RegexOptions.CultureInvariant)]
+    // sk-…, sk-ant-…, sk-proj-… (masked or not), Bearer tokens, and long unbroken tokens of letters and digits such as
+    // Azure keys (a long hyphenated word without digits, like a header name, is left alone).
+    [GeneratedRegex(@"(?:\bsk-[A-Za-z0-9_\-\*\.]{4,}|\bBearer\s+\S+|\b(?=[A-Za-z0-9_\-]*[0-9])(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{32,}\b)", RegexOptions.CultureInvariant)]
     private static partial Regex KeyShaped();
 
     [GeneratedRegex(@"[\r\n\t]+", RegexOptions.CultureInvariant)]

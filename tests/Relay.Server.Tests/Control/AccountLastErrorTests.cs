@@ -63,6 +63,8 @@ public sealed class AccountLastErrorTests(UpstreamFixture upstream) : ProxyTestB
         Assert.DoesNotContain(secret[..12], message, StringComparison.Ordinal);
 
         Assert.Equal("Key [redacted] is wrong: value [redacted]", UpstreamErrorText.Scrub("Key sk-proj-****abcd is wrong:\nvalue s3cr3t-value", "s3cr3t-value"));
+        Assert.Equal("key [redacted] refused", UpstreamErrorText.Scrub("key 0123456789abcdef0123456789abcdef refused", null));
+        Assert.Equal("anthropic-ratelimit-input-tokens-remaining is 0", UpstreamErrorText.Scrub("anthropic-ratelimit-input-tokens-remaining is 0", null));
     }
 
     private async Task<JsonElement> StatusAsync(string accountId)
