@@ -23,6 +23,21 @@ public sealed record RelaySettings
     /// <summary>Operator-defined client families for key policies, matched against the whole User-Agent.</summary>
     public IReadOnlyList<ClientPattern> ClientPatterns { get; init; } = [];
 
+    /// <summary>Live override of the process setting <c>StickyTtlSeconds</c> (0–604800); null = the process setting.</summary>
+    public int? StickyTtlSeconds { get; init; }
+
+    /// <summary>Live override of <c>MaxAttempts</c> (1–10); null = the process setting.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>Live override of <c>StreamFirstByteTimeoutSeconds</c> (1–3600); null = the process setting.</summary>
+    public int? StreamFirstByteTimeoutSeconds { get; init; }
+
+    /// <summary>Live override of <c>FirstByteTimeoutSeconds</c> (1–3600); null = the process setting.</summary>
+    public int? FirstByteTimeoutSeconds { get; init; }
+
+    /// <summary>Live override of <c>StreamIdleTimeoutSeconds</c> (1–3600); null = the process setting.</summary>
+    public int? StreamIdleTimeoutSeconds { get; init; }
+
     public static RelaySettings Default { get; } = new();
 
     /// <summary>The calendar for limit windows; an unknown zone id falls back to UTC (validation refuses it on write).</summary>
@@ -66,6 +81,31 @@ public sealed record RelaySettings
             return "weekStartsOn must be a day of the week";
         }
 
+        if (OutOfRange(StickyTtlSeconds, 0, ForwardingSettings.MaxStickyTtlSeconds) is { } sticky)
+        {
+            return "'stickyTtlSeconds' " + sticky;
+        }
+
+        if (OutOfRange(MaxAttempts, 1, ForwardingSettings.MaxAttemptsLimit) is { } attempts)
+        {
+            return "'maxAttempts' " + attempts;
+        }
+
+        if (OutOfRange(StreamFirstByteTimeoutSeconds, 1, ForwardingSettings.MaxTimeoutSeconds) is { } streamFirstByte)
+        {
+            return "'streamFirstByteTimeoutSeconds' " + streamFirstByte;
+        }
+
+        if (OutOfRange(FirstByteTimeoutSeconds, 1, ForwardingSettings.MaxTimeoutSeconds) is { } firstByte)
+        {
+            return "'firstByteTimeoutSeconds' " + firstByte;
+        }
+
+        if (OutOfRange(StreamIdleTimeoutSeconds, 1, ForwardingSettings.MaxTimeoutSeconds) is { } idle)
+        {
+            return "'streamIdleTimeoutSeconds' " + idle;
+        }
+
         if (ClientPatterns.Count > 100)
         {
             return "clientPatterns: at most 100 entries";
@@ -82,4 +122,7 @@ public sealed record RelaySettings
 
         return null;
     }
+
+    private static string? OutOfRange(int? value, int min, int max) =>
+        value is { } v && (v < min || v > max) ? $"must be between {min} and {max} (or null for the process setting)" : null;
 }

@@ -71,6 +71,11 @@ public static class RelaySettingsJson
                 WeekStartsOn = stored.WeekStartsOn ?? defaults.WeekStartsOn,
                 DayResetHour = stored.DayResetHour ?? defaults.DayResetHour,
                 ClientPatterns = stored.ClientPatterns ?? [],
+                StickyTtlSeconds = stored.StickyTtlSeconds,
+                MaxAttempts = stored.MaxAttempts,
+                StreamFirstByteTimeoutSeconds = stored.StreamFirstByteTimeoutSeconds,
+                FirstByteTimeoutSeconds = stored.FirstByteTimeoutSeconds,
+                StreamIdleTimeoutSeconds = stored.StreamIdleTimeoutSeconds,
             };
             return settings.Validate() is null ? settings : RelaySettings.Default;
         }

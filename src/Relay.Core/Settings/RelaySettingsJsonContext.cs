@@ -19,6 +19,11 @@ internal sealed class StoredRelaySettings
     public DayOfWeek? WeekStartsOn { get; set; }
     public int? DayResetHour { get; set; }
     public List<Policies.ClientPattern>? ClientPatterns { get; set; }
+    public int? StickyTtlSeconds { get; set; }
+    public int? MaxAttempts { get; set; }
+    public int? StreamFirstByteTimeoutSeconds { get; set; }
+    public int? FirstByteTimeoutSeconds { get; set; }
+    public int? StreamIdleTimeoutSeconds { get; set; }
 }
 
 /// <summary>"monday" on write; any case on read.</summary>

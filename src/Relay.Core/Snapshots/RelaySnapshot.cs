@@ -19,7 +19,8 @@ public sealed class RelaySnapshot
         IEnumerable<KeyEntry> keys,
         PriceBook prices,
         IEnumerable<GroupRecord>? groups = null,
-        RelaySettings? settings = null)
+        RelaySettings? settings = null,
+        ForwardingSettings? forwardingDefaults = null)
     {
         Version = version;
 
@@ -38,6 +39,7 @@ public sealed class RelaySnapshot
         Prices = prices;
         Settings = settings ?? RelaySettings.Default;
         Calendar = Settings.ToCalendar();
+        Forwarding = (forwardingDefaults ?? ForwardingSettings.Default).With(Settings);
         Clients = Settings.ClientPatterns.Count == 0 ? ClientFamilies.BuiltInOnly : new ClientFamilies(Settings.ClientPatterns);
     }
 
@@ -62,6 +64,9 @@ public sealed class RelaySnapshot
 
     /// <summary>The operator's calendar for "1d" and "1w" limit windows.</summary>
     public CalendarSettings Calendar { get; }
+
+    /// <summary>Stickiness, failover budget and timeouts in force: the process settings with the live overrides applied.</summary>
+    public ForwardingSettings Forwarding { get; }
 
     /// <summary>Client families for key policies: built-in plus the operator's patterns.</summary>
     public ClientFamilies Clients { get; }

@@ -15,7 +15,8 @@ public sealed partial class SnapshotManager(
     IConfigStore store,
     SecretProtector protector,
     ILogger<SnapshotManager> logger,
-    IEnumerable<ISnapshotPreparer>? preparers = null)
+    IEnumerable<ISnapshotPreparer>? preparers = null,
+    ForwardingSettings? forwardingDefaults = null)
     : ISnapshotSource
 {
     private readonly ISnapshotPreparer[] _preparers = [.. preparers ?? []];
@@ -65,7 +66,8 @@ public sealed partial class SnapshotManager(
                 keys.Select(k => new KeyEntry(k, k.PolicyId is { } id ? policies.GetValueOrDefault(id) : null)),
                 PriceBook.Shipped.WithOverrides(overrides),
                 groups,
-                settings);
+                settings,
+                forwardingDefaults);
 
             // E.g. seeding limit counters for new rules from the usage store: done before the snapshot that
             // carries the rules goes live, so no request is admitted against an unseeded counter.

@@ -17,5 +17,8 @@ public readonly record struct AccountStatus(
     int ConsecutiveFailures,
     FailureKind? CoolingKind = null)
 {
+    /// <summary>The most recent failed attempt, whatever the health is now; null when none since start or the last reset.</summary>
+    public AccountError? LastError { get; init; }
+
     public static AccountStatus Fresh => new(AccountHealth.Active, null, null, 0, 0);
 }

@@ -18,13 +18,17 @@ public interface IHotState
     /// <summary>Ends a lease taken by <see cref="TryAcquire"/>.</summary>
     void Release(string accountId);
 
-    /// <summary>Records a good answer: clears failures and closes the breaker.</summary>
+    /// <summary>Records a good answer: clears failures (a credential error too) and closes the breaker. The last error stays.</summary>
     void ReportSuccess(string accountId);
 
-    /// <summary>Records a failed attempt and cools the account according to <see cref="CoolingPolicy"/>.</summary>
-    void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now);
+    /// <summary>
+    /// Records a failed attempt and cools the account according to <see cref="CoolingPolicy"/>. The attempt also
+    /// becomes the account's <see cref="AccountStatus.LastError"/>: <paramref name="upstreamStatus"/> (0 = no answer)
+    /// and <paramref name="message"/> (scrubbed by the caller), else <paramref name="reason"/>.
+    /// </summary>
+    void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null);
 
-    /// <summary>Operator action: forget errors and cooldowns of the account.</summary>
+    /// <summary>Operator action: forget errors, cooldowns and the last error of the account.</summary>
     void Reset(string accountId);
 
     AccountStatus GetStatus(string accountId, DateTimeOffset now);

@@ -86,6 +86,9 @@ public sealed class InProcessHotState : IHotState
         var state = Get(accountId);
         lock (state)
         {
+            // A good answer proves the credential works, so a credential error ends too. Requests never lease an
+            // account in error; an operator's test (POST /api/accounts/{id}/test) is how such an account gets here.
+            state.AuthError = null;
             state.ConsecutiveFailures = 0;
             state.RateLimitOnly = false;
             state.CoolUntil = DateTimeOffset.MinValue;
@@ -93,12 +96,16 @@ public sealed class InProcessHotState : IHotState
         }
     }
 
-    public void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now)
+    public void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null)
     {
         var state = Get(accountId);
+
+        // Built outside the lock: the critical section stays a few field writes.
+        var lastError = AccountError.Create(now, upstreamStatus, string.IsNullOrWhiteSpace(message) ? reason : message);
         lock (state)
         {
             state.Reason = reason;
+            state.LastError = lastError;
             state.LastFailure = kind;
             switch (kind)
             {
@@ -140,6 +147,7 @@ public sealed class InProcessHotState : IHotState
             state.ProbeInFlight = false;
             state.CoolUntil = DateTimeOffset.MinValue;
             state.Reason = null;
+            state.LastError = null;
         }
     }
 
@@ -154,15 +162,15 @@ public sealed class InProcessHotState : IHotState
         {
             if (state.AuthError is not null)
             {
-                return new AccountStatus(AccountHealth.Error, null, state.AuthError, state.InFlight, state.ConsecutiveFailures);
+                return new AccountStatus(AccountHealth.Error, null, state.AuthError, state.InFlight, state.ConsecutiveFailures) { LastError = state.LastError };
             }
 
             if (now < state.CoolUntil)
             {
-                return new AccountStatus(AccountHealth.Cooling, state.CoolUntil, state.Reason, state.InFlight, state.ConsecutiveFailures, state.LastFailure);
+                return new AccountStatus(AccountHealth.Cooling, state.CoolUntil, state.Reason, state.InFlight, state.ConsecutiveFailures, state.LastFailure) { LastError = state.LastError };
             }
 
-            return new AccountStatus(AccountHealth.Active, null, null, state.InFlight, state.ConsecutiveFailures);
+            return new AccountStatus(AccountHealth.Active, null, null, state.InFlight, state.ConsecutiveFailures) { LastError = state.LastError };
         }
     }
 
@@ -215,5 +223,8 @@ public sealed class InProcessHotState : IHotState
 
         /// <summary>What caused the current cooldown, so a refusal can name it (429 vs 529).</summary>
         public FailureKind? LastFailure;
+
+        /// <summary>The most recent failed attempt; survives recovery, cleared only by <see cref="Reset"/>.</summary>
+        public AccountError? LastError;
     }
 }

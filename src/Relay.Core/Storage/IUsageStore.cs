@@ -22,4 +22,10 @@ public interface IUsageStore
     /// Cheap enough to seed limit counters per key and per account at startup.
     /// </summary>
     Task<UsageTotals> SumAsync(UsageFilter filter, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of individual events, newest first (by time, then id), for the event log. Keyset-paged through
+    /// <see cref="UsageEventQuery.Before"/>, so reading deep pages costs the same as the first.
+    /// </summary>
+    Task<IReadOnlyList<StoredUsageEvent>> ListEventsAsync(UsageEventQuery query, CancellationToken cancellationToken = default);
 }

@@ -50,10 +50,13 @@ internal static class HelpText
                         concurrency:MAX[:queue=SIZE/TIMEOUT]  e.g. concurrency:3:queue=10/10s
                         (accounts take no queue)
 
-        Live settings (calendar of limit windows, client families):
+        Live settings (calendar of limit windows, client families, failover and timeouts):
           relay settings show
           relay settings set [--time-zone Europe/Berlin] [--week-starts-on monday]
                              [--day-reset-hour 0..23] [--client-pattern FAMILY=UA-GLOB ...]
+                             [--sticky-ttl-seconds N] [--max-attempts N]
+                             [--stream-first-byte-timeout-seconds N] [--first-byte-timeout-seconds N]
+                             [--stream-idle-timeout-seconds N]   (N or 'default' = the process setting)
 
         Usage and prices:
           relay usage [--from T] [--to T] [--group-by key|account|model|group|day]

@@ -13,6 +13,21 @@ internal static class SettingsCommands
         ["--week-starts-on"] = FlagKind.Value,
         ["--day-reset-hour"] = FlagKind.Value,
         ["--client-pattern"] = FlagKind.List,
+        ["--sticky-ttl-seconds"] = FlagKind.Value,
+        ["--max-attempts"] = FlagKind.Value,
+        ["--stream-first-byte-timeout-seconds"] = FlagKind.Value,
+        ["--first-byte-timeout-seconds"] = FlagKind.Value,
+        ["--stream-idle-timeout-seconds"] = FlagKind.Value,
+    };
+
+    /// <summary>CLI flag → API field of the forwarding settings; the value <c>default</c> returns one to the process setting.</summary>
+    private static readonly Dictionary<string, string> ForwardingFlags = new()
+    {
+        ["--sticky-ttl-seconds"] = "stickyTtlSeconds",
+        ["--max-attempts"] = "maxAttempts",
+        ["--stream-first-byte-timeout-seconds"] = "streamFirstByteTimeoutSeconds",
+        ["--first-byte-timeout-seconds"] = "firstByteTimeoutSeconds",
+        ["--stream-idle-timeout-seconds"] = "streamIdleTimeoutSeconds",
     };
 
     public static CliAction Parse(string verb, IReadOnlyList<string> args)
@@ -39,14 +54,24 @@ internal static class SettingsCommands
                         WeekStartsOn = parsed.String("--week-starts-on"),
                         DayResetHour = parsed.Int("--day-reset-hour"),
                         ClientPatterns = parsed.List("--client-pattern") is { } pairs ? CliValues.ClientPatterns("--client-pattern", pairs) : null,
+                        StickyTtlSeconds = Forwarding(parsed, "--sticky-ttl-seconds"),
+                        MaxAttempts = Forwarding(parsed, "--max-attempts"),
+                        StreamFirstByteTimeoutSeconds = Forwarding(parsed, "--stream-first-byte-timeout-seconds"),
+                        FirstByteTimeoutSeconds = Forwarding(parsed, "--first-byte-timeout-seconds"),
+                        StreamIdleTimeoutSeconds = Forwarding(parsed, "--stream-idle-timeout-seconds"),
                     };
-                    return async (services, console, ct) => console.Write(await Service(services).UpdateAsync(input, ct).ConfigureAwait(false));
+                    var given = ForwardingFlags.Where(f => parsed.Has(f.Key)).Select(f => f.Value).ToHashSet(StringComparer.Ordinal);
+                    return async (services, console, ct) => console.Write(await Service(services).UpdateAsync(input, ct, given).ConfigureAwait(false));
                 }
 
             default:
                 throw new CliUsageException($"Unknown command 'settings {verb}'. Use show or set.");
         }
     }
+
+    /// <summary>A number, or null for <c>default</c> (back to the process setting) and for an absent flag (the caller tells them apart).</summary>
+    private static int? Forwarding(CliArgs parsed, string flag) =>
+        string.Equals(parsed.String(flag), "default", StringComparison.OrdinalIgnoreCase) ? null : parsed.Int(flag);
 
     private static SettingsService Service(IServiceProvider services) => services.GetRequiredService<SettingsService>();
 }

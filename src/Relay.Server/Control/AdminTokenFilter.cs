@@ -22,7 +22,14 @@ internal sealed class AdminTokenFilter(AdminToken adminToken, AdminSessions sess
         if (header.Length == 0 && http.Request.Cookies.ContainsKey(SessionCookie.Name))
         {
             var session = await sessions.AuthenticateRequestAsync(http, http.RequestAborted).ConfigureAwait(false);
-            return session.Error is { } sessionError ? ControlResults.Error(sessionError) : await next(context).ConfigureAwait(false);
+            if (session.Error is { } sessionError)
+            {
+                return ControlResults.Error(sessionError);
+            }
+
+            // A typed feature, not an Items key: handlers that care who is signed in (GET /api/admin-users) read it.
+            http.Features.Set(session.Value);
+            return await next(context).ConfigureAwait(false);
         }
 
         if (header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)

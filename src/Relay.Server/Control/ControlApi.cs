@@ -1,10 +1,12 @@
 using Relay.Server.Control.Accounts;
+using Relay.Server.Control.AdminUsers;
 using Relay.Server.Control.Groups;
 using Relay.Server.Control.Keys;
 using Relay.Server.Control.Policies;
 using Relay.Server.Control.Prices;
 using Relay.Server.Control.Sessions;
 using Relay.Server.Control.Settings;
+using Relay.Server.Control.Status;
 using Relay.Server.Control.Usage;
 
 namespace Relay.Server.Control;
@@ -27,7 +29,9 @@ internal static class ControlApi
             .MapPolicies()
             .MapSettings()
             .MapUsage()
-            .MapPrices();
+            .MapPrices()
+            .MapStatus()
+            .MapAdminUsers();
 
         // Signing in cannot need a session or the token, so /api/session sits outside the filter and checks for itself.
         endpoints.MapSessions();

@@ -59,4 +59,13 @@ internal static partial class ControlLog
 
     [LoggerMessage(4061, LogLevel.Information, "Live settings updated")]
     public static partial void SettingsUpdated(ILogger logger);
+
+    [LoggerMessage(4071, LogLevel.Information, "Admin user {Username} added through the Control API")]
+    public static partial void AdminUserAdded(ILogger logger, string username);
+
+    [LoggerMessage(4072, LogLevel.Information, "Password of admin user {Username} replaced through the Control API; their sessions are signed out")]
+    public static partial void AdminPasswordChanged(ILogger logger, string username);
+
+    [LoggerMessage(4073, LogLevel.Information, "Admin user {Username} removed through the Control API; their sessions are signed out")]
+    public static partial void AdminUserRemoved(ILogger logger, string username);
 }

@@ -37,6 +37,7 @@ internal static class ControlServices
     {
         services.AddControlServices();
         services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<AccountTester>();
         services.TryAddSingleton<AdminSessions>();
         services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
 

@@ -19,6 +19,9 @@ internal readonly record struct AttemptResult
     public TimeSpan? RetryHint { get; init; }
     public string? Reason { get; init; }
 
+    /// <summary>The upstream's own error message, when it sent one (unscrubbed: see <see cref="UpstreamErrorText"/>).</summary>
+    public string? UpstreamMessage { get; init; }
+
     /// <summary>Status the upstream answered with; 0 when it never answered.</summary>
     public int UpstreamStatus { get; init; }
 

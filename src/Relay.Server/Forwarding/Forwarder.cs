@@ -18,20 +18,19 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
+internal sealed class Forwarder(UpstreamHttp upstream)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    private readonly TimeSpan _streamFirstByte = TimeSpan.FromSeconds(options.StreamFirstByteTimeoutSeconds);
-    private readonly TimeSpan _firstByte = TimeSpan.FromSeconds(options.FirstByteTimeoutSeconds);
-    private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.StreamIdleTimeoutSeconds);
-
     public async Task<AttemptResult> SendAsync(RelayRequest request, AccountEntry account)
     {
         var clientAborted = request.Http.RequestAborted;
+
+        // Timeouts are live settings, read from the request's snapshot (plain fields, no store read).
+        var forwarding = request.Snapshot.Forwarding;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        timeout.CancelAfter(request.Stream ? _streamFirstByte : _firstByte);
+        timeout.CancelAfter(request.Stream ? forwarding.StreamFirstByteTimeout : forwarding.FirstByteTimeout);
 
         var exchange = Exchange.For(request, account);
         using var message = exchange.CreateRequest(out var refusal);
@@ -70,7 +69,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
 
             var stream = IsEventStream(response);
             return stream && status is >= 200 and < 300
-                ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, _idle).ConfigureAwait(false)
+                ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, forwarding.StreamIdleTimeout).ConfigureAwait(false)
                 : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
         }
     }
@@ -95,10 +94,11 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
     {
         var status = (int)response.StatusCode;
         string? type = null;
+        string? message = null;
         try
         {
             using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-            (type, _) = UpstreamErrors.Read(body.Span);
+            (type, message) = UpstreamErrors.Read(body.Span);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -119,9 +119,10 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
             hint ??= OpenAIRateLimitHeaders.Reset(name => Header(response, name));
         }
 
-        // The reason is shown to operators: status and error type only, never the upstream's free text.
+        // The reason is logged and shown as the state's reason: status and error type only, never the upstream's free
+        // text. The message goes only to the account's last error, scrubbed of the credential first.
         var reason = type is null ? $"upstream answered {status}" : $"upstream answered {status} {type}";
-        return AttemptResult.Failover(kind, reason, status, hint);
+        return AttemptResult.Failover(kind, reason, status, hint) with { UpstreamMessage = message };
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>
@@ -139,7 +140,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, RelayOptions options)
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            body = await PooledBody.ReadAsync(stream, MaxBufferedResponseBytes, timeout.Token, response.Content.Headers.ContentLength, timeout, _idle).ConfigureAwait(false);
+            body = await PooledBody.ReadAsync(stream, MaxBufferedResponseBytes, timeout.Token, response.Content.Headers.ContentLength, timeout, request.Snapshot.Forwarding.StreamIdleTimeout).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

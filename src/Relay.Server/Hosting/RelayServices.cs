@@ -2,12 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Relay.Core.Admission;
 using Relay.Core.Scheduling;
 using Relay.Core.Security;
+using Relay.Core.Settings;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
 using Relay.Core.Usage;
 using Relay.Server.Admission;
 using Relay.Server.Control;
+using Relay.Server.Control.Status;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
 using Relay.Server.SelfService;
@@ -37,6 +39,9 @@ internal static class RelayServices
         services.TryAddSingleton<IConfigStore, SqliteConfigStore>();
         services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         services.TryAddSingleton(_ => new SecretProtector(MasterKey.LoadOrCreate(dataDir, options.MasterKey)));
+        // The process settings are the defaults of the live ones (GET/PATCH /api/settings); each snapshot resolves both.
+        services.TryAddSingleton(ForwardingSettings.FromSeconds(
+            options.StickyTtlSeconds, options.MaxAttempts, options.StreamFirstByteTimeoutSeconds, options.FirstByteTimeoutSeconds, options.StreamIdleTimeoutSeconds));
         services.TryAddSingleton<SnapshotManager>();
         services.TryAddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<SnapshotManager>());
         services.TryAddSingleton<IHotState>(_ => new InProcessHotState());
@@ -59,6 +64,8 @@ internal static class RelayServices
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<InferenceProxy>();
+        services.TryAddSingleton<InFlightRequests>();
+        services.TryAddSingleton(new ServerInfo(ServerInfo.AssemblyVersion, TimeProvider.System.GetUtcNow()));
         services.TryAddSingleton<ModelListing>();
         services.TryAddSingleton(sp => new UsageRecorder(
             sp.GetRequiredService<IUsageStore>(),

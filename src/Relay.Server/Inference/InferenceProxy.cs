@@ -32,12 +32,11 @@ internal sealed partial class InferenceProxy(
     IHotState state,
     Forwarder forwarder,
     UsageRecorder usage,
+    InFlightRequests inFlight,
     RelayOptions options,
     TimeProvider time,
     ILogger<InferenceProxy> logger)
 {
-    private readonly TimeSpan _stickyTtl = TimeSpan.FromSeconds(options.StickyTtlSeconds);
-
     /// <param name="upstreamPath">The Anthropic path to call, e.g. <c>/v1/messages</c>.</param>
     /// <param name="metered">Counts against the key's request, token and cost limits (generation does; counting tokens does not).</param>
     public async Task HandleAsync(HttpContext context, ClientShape shape, string upstreamPath, bool metered)
@@ -114,8 +113,16 @@ internal sealed partial class InferenceProxy(
                 }
             }
 
-            // 4–5. Attempts.
-            outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
+            // 4–5. Attempts. From here the request counts as in flight (GET /api/status) until it is answered.
+            inFlight.Enter();
+            try
+            {
+                outcome = await ForwardWithFailoverAsync(request, metered).ConfigureAwait(false);
+            }
+            finally
+            {
+                inFlight.Exit();
+            }
 
             // 6. Settle the limits and free the slot before recording, so anyone who sees the usage event
             // (a report, /api/me) also sees the limits that include it.
@@ -176,7 +183,9 @@ internal sealed partial class InferenceProxy(
         var pool = choice.Pool;
         var reachedUpstream = false;
 
-        for (var attempt = 1; attempt <= Math.Max(1, options.MaxAttempts); attempt++)
+        // Live settings come with the snapshot: a PATCH /api/settings applies to the next request.
+        var forwarding = request.Snapshot.Forwarding;
+        for (var attempt = 1; attempt <= forwarding.MaxAttempts; attempt++)
         {
             var now = time.GetUtcNow();
             var selection = scheduler.Select(request.Snapshot, pool, filter, request.Model, request.SessionKey, tried, metered ? request.Estimate : UsageEstimate.None, now);
@@ -212,14 +221,10 @@ internal sealed partial class InferenceProxy(
 
             reachedUpstream |= result.UpstreamStatus != 0 || result.Committed;
             last = result;
+            AccountHealthReport.Apply(state, account, result, time.GetUtcNow());
             if (result.Failure is { } kind)
             {
-                state.ReportFailure(account.Id, kind, result.RetryHint, result.Reason ?? kind.ToString(), time.GetUtcNow());
                 Log.AttemptFailed(logger, account.Id, kind, result.Reason ?? string.Empty, result.Committed);
-            }
-            else if (result.Committed && result.ClientStatus is >= 200 and < 300)
-            {
-                state.ReportSuccess(account.Id);
             }
 
             var cost = CostOf(request, account, result);
@@ -228,7 +233,7 @@ internal sealed partial class InferenceProxy(
                 SettleAccount(request, selection.Reservation!, result, cost);
                 if (request.SessionKey is { } session && result.Failure is null && !result.ClientGone)
                 {
-                    state.SetSticky(session, account.Id, _stickyTtl, time.GetUtcNow());
+                    state.SetSticky(session, account.Id, forwarding.StickyTtl, time.GetUtcNow());
                 }
 
                 return new Outcome(account, result, tried.Count) { Cost = cost, ReachedUpstream = reachedUpstream };

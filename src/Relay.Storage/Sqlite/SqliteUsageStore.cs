@@ -97,4 +97,7 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 
     public Task<UsageTotals> SumAsync(UsageFilter filter, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
         UsageTotalsQuery.SumAsync(database, filter, from, to, cancellationToken);
+
+    public Task<IReadOnlyList<StoredUsageEvent>> ListEventsAsync(UsageEventQuery query, CancellationToken cancellationToken = default) =>
+        UsageEventsQuery.ListAsync(database, query, cancellationToken);
 }

@@ -75,4 +75,21 @@ public sealed class RelaySettingsJsonTests
         Assert.Equal("Europe/Berlin", RelaySettingsJson.Parse(json).TimeZone);
         Assert.Equal(RelaySettingsJson.Serialize(Berlin), RelaySettingsJson.Serialize(Berlin, "garbage"));
     }
+
+    [Fact]
+    public void Forwarding_overrides_round_trip_and_apply_over_the_process_settings()
+    {
+        var live = RelaySettingsJson.Parse(RelaySettingsJson.Serialize(new RelaySettings { MaxAttempts = 1, StreamIdleTimeoutSeconds = 30 }));
+        Assert.Equal((1, 30, (int?)null), (live.MaxAttempts, live.StreamIdleTimeoutSeconds, live.StickyTtlSeconds));
+
+        var process = ForwardingSettings.FromSeconds(stickyTtl: 900, maxAttempts: 4, streamFirstByte: 20, firstByte: 100, streamIdle: 200);
+        var effective = process.With(live);
+        Assert.Equal(1, effective.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(30), effective.StreamIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(900), effective.StickyTtl);
+        Assert.Equal(TimeSpan.FromSeconds(20), effective.StreamFirstByteTimeout);
+
+        // An out-of-range stored value is refused like any invalid setting: the request path falls back to defaults.
+        Assert.Null(RelaySettingsJson.Parse("""{"maxAttempts":50}""").MaxAttempts);
+    }
 }

@@ -98,6 +98,41 @@ public sealed class InProcessHotStateTests
     }
 
     [Fact]
+    public void The_last_error_outlives_recovery_until_a_reset_and_is_kept_short()
+    {
+        var state = new InProcessHotState();
+        Assert.Null(state.GetStatus("a", Now).LastError);
+
+        state.ReportFailure("a", FailureKind.ServerError, null, "upstream answered 500 api_error", Now, 500, "Internal server error");
+        state.ReportFailure("a", FailureKind.Network, null, "upstream unreachable (ConnectionError)", Now.AddSeconds(1));
+        var last = state.GetStatus("a", Now).LastError!;
+        Assert.Equal((Now.AddSeconds(1), 0, "upstream unreachable (ConnectionError)"), (last.At, last.Status, last.Message));
+
+        state.ReportSuccess("a");
+        Assert.Equal(AccountHealth.Active, state.GetStatus("a", Now.AddMinutes(5)).Health);
+        Assert.Same(last, state.GetStatus("a", Now.AddMinutes(5)).LastError);
+
+        state.ReportFailure("a", FailureKind.RateLimited, null, "429", Now, 429, new string('x', 1000));
+        Assert.Equal(AccountError.MaxMessageLength, state.GetStatus("a", Now).LastError!.Message.Length);
+
+        state.Reset("a");
+        Assert.Null(state.GetStatus("a", Now).LastError);
+    }
+
+    [Fact]
+    public void A_success_ends_a_credential_error()
+    {
+        var state = new InProcessHotState();
+        state.ReportFailure("a", FailureKind.AuthRejected, null, "upstream answered 401 authentication_error", Now, 401, "invalid x-api-key");
+        Assert.Equal(AccountHealth.Error, state.GetStatus("a", Now).Health);
+
+        state.ReportSuccess("a");
+        var status = state.GetStatus("a", Now);
+        Assert.Equal(AccountHealth.Active, status.Health);
+        Assert.Equal(401, status.LastError!.Status);
+    }
+
+    [Fact]
     public void Sticky_sessions_expire()
     {
         var state = new InProcessHotState();

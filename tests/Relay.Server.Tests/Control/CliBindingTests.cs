@@ -138,6 +138,17 @@ public sealed class CliBindingTests
         var bad = await RunAsync(dir, "settings", "set", "--time-zone", "Mars/Olympus");
         Assert.Equal(2, bad.Exit);
         Assert.Contains("timeZone", bad.Err, StringComparison.Ordinal);
+
+        // Forwarding settings: a number overrides the process setting, 'default' returns to it.
+        var attempts = await OkAsync(dir, "settings", "set", "--max-attempts", "1", "--stream-idle-timeout-seconds", "30", "--Relay:MaxAttempts=5");
+        Assert.Equal(1, attempts.GetProperty("maxAttempts").GetInt32());
+        Assert.Equal(30, attempts.GetProperty("streamIdleTimeoutSeconds").GetInt32());
+        var back = await OkAsync(dir, "settings", "set", "--max-attempts", "default", "--Relay:MaxAttempts=5");
+        Assert.Equal(5, back.GetProperty("maxAttempts").GetInt32());
+        Assert.Equal(30, back.GetProperty("streamIdleTimeoutSeconds").GetInt32());
+        var outOfRange = await RunAsync(dir, "settings", "set", "--max-attempts", "11");
+        Assert.Equal(2, outOfRange.Exit);
+        Assert.Contains("maxAttempts", outOfRange.Err, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -41,6 +41,23 @@ public sealed class OpenApiTests(ControlServerFixture fixture) : IClassFixture<C
             Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{name} does not declare 401");
         }
 
+        // The admin UI's routes: documented like the rest.
+        (string Path, string Method, string Name, string Tag)[] ui =
+        [
+            ("/api/usage/events", "get", "ListUsageEvents", "Usage"), ("/api/usage/events.csv", "get", "ExportUsageEvents", "Usage"),
+            ("/api/status", "get", "GetStatus", "Status"), ("/api/accounts/{id}/test", "post", "TestAccount", "Accounts"),
+            ("/api/admin-users", "get", "ListAdminUsers", "Admin users"), ("/api/admin-users", "post", "CreateAdminUser", "Admin users"),
+            ("/api/admin-users/{username}/password", "put", "SetAdminPassword", "Admin users"), ("/api/admin-users/{username}", "delete", "DeleteAdminUser", "Admin users"),
+        ];
+        foreach (var (path, method, name, tag) in added.Concat(ui))
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.Equal(name, operation.GetProperty("operationId").GetString());
+            Assert.Equal(tag, operation.GetProperty("tags")[0].GetString());
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{name} has no summary");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{name} does not declare 401");
+        }
+
         Assert.True(paths.GetProperty("/api/groups/{id}").GetProperty("delete").GetProperty("responses").TryGetProperty("409", out _));
         Assert.True(paths.GetProperty("/api/policies").GetProperty("post").TryGetProperty("requestBody", out _));
         Assert.True(paths.GetProperty("/api/settings").GetProperty("patch").TryGetProperty("requestBody", out _));

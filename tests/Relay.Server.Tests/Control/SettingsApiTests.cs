@@ -64,6 +64,15 @@ public sealed class SettingsApiTests
     [InlineData("""{"clientPatterns":[{"family":"x","userAgent":"y","ua":"z"}]}""", "clientPatterns[0].ua")]
     [InlineData("""{"timezone":"UTC","colour":"red"}""", "colour")]
     [InlineData("""{"dayResetHour":null}""", "dayResetHour")]
+    [InlineData("""{"stickyTtlSeconds":-1}""", "stickyTtlSeconds")]
+    [InlineData("""{"stickyTtlSeconds":604801}""", "stickyTtlSeconds")]
+    [InlineData("""{"maxAttempts":0}""", "maxAttempts")]
+    [InlineData("""{"maxAttempts":11}""", "maxAttempts")]
+    [InlineData("""{"maxAttempts":"3"}""", "maxAttempts")]
+    [InlineData("""{"maxAttempts":2.5}""", "maxAttempts")]
+    [InlineData("""{"streamFirstByteTimeoutSeconds":0}""", "streamFirstByteTimeoutSeconds")]
+    [InlineData("""{"firstByteTimeoutSeconds":3601}""", "firstByteTimeoutSeconds")]
+    [InlineData("""{"streamIdleTimeoutSeconds":-5}""", "streamIdleTimeoutSeconds")]
     public async Task Invalid_patches_are_a_400_naming_the_field_and_change_nothing(string body, string field)
     {
         await using var server = await ControlServer.StartAsync();

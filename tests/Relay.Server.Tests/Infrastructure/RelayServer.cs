@@ -463,5 +463,8 @@ public sealed class RelayServer : IAsyncDisposable
 
         public Task<UsageTotals> SumAsync(UsageFilter filter, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
             inner.SumAsync(filter, from, to, cancellationToken);
+
+        public Task<IReadOnlyList<StoredUsageEvent>> ListEventsAsync(UsageEventQuery query, CancellationToken cancellationToken = default) =>
+            inner.ListEventsAsync(query, cancellationToken);
     }
 }

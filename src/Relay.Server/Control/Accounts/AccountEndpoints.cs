@@ -62,6 +62,31 @@ internal static class AccountEndpoints
             .Produces<AccountView>()
             .ProducesControlError(StatusCodes.Status404NotFound);
 
+        accounts.MapPost("/{id}/test", async (string id, HttpRequest request, AccountTester tester, CancellationToken ct) =>
+            {
+                // The body is optional: no body (or an empty one) tests with the account's default model.
+                var input = new AccountTestInput();
+                if (await OptionalBody.ReadAsync<AccountTestInput>(request, ct).ConfigureAwait(false) is { } body)
+                {
+                    if (body.Error is { } error)
+                    {
+                        return ControlResults.Error(error);
+                    }
+
+                    input = body.Value!.Value;
+                }
+
+                return ControlResults.From(await tester.TestAsync(id, input, ct).ConfigureAwait(false));
+            })
+            .WithName("TestAccount")
+            .WithSummary("Send one tiny real request to this account (also when disabled); the outcome updates its health like a real request's.")
+            .WithDescription("Body optional: {\"model\":\"…\"}. Default model: the first modelMap value, else the first exact name in models, else claude-haiku-4-5 (anthropic) / gpt-4o-mini (openai). " +
+                "Always 200 for a known account: ok true with the start of the reply, or ok false with the upstream's error. Not recorded as usage.")
+            .AcceptsJson<AccountTestInput>()
+            .Produces<AccountTestResult>()
+            .ProducesControlError(StatusCodes.Status400BadRequest)
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
         return api;
     }
 }

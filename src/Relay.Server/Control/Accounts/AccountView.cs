@@ -66,6 +66,9 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
 {
     public IReadOnlyList<LimitStatus>? Limits { get; init; }
 
+    /// <summary>The most recent failed upstream attempt (kept after recovery, cleared by a reset); omitted when none.</summary>
+    public AccountErrorView? LastError { get; init; }
+
     public const string Active = "active";
     public const string Cooling = "cooling";
     public const string Error = "error";
@@ -76,8 +79,13 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
         var limits = record.Limits.Count > 0 && snapshot.AccountsById.TryGetValue(record.Id, out var current)
             ? LimitStatus.ForAccount(hotState, snapshot, current, now)
             : null;
-        return Health(record, snapshot, hotState, now) with { Limits = limits };
+        var lastError = hotState.GetStatus(record.Id, now).LastError is { } error ? new AccountErrorView(error.At, error.Status, error.Message) : null;
+        return Health(record, snapshot, hotState, now) with { Limits = limits, LastError = lastError };
     }
+
+    /// <summary>Just the state (<see cref="Active"/>, <see cref="Cooling"/>, <see cref="Error"/> or <see cref="Disabled"/>), for counts.</summary>
+    public static string StateOf(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) =>
+        Health(record, snapshot, hotState, now).State;
 
     private static AccountStatusView Health(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now)
     {
@@ -103,3 +111,6 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
         };
     }
 }
+
+/// <summary>When the last failed attempt happened, the upstream's status (0 = no answer) and what went wrong.</summary>
+internal sealed record AccountErrorView(DateTimeOffset At, int Status, string Message);

@@ -10,18 +10,18 @@ internal static class SettingsEndpoints
         settings.MapGet("", async (SettingsService service, CancellationToken ct) =>
                 ControlResults.Json(await service.GetAsync(ct).ConfigureAwait(false)))
             .WithName("GetSettings")
-            .WithSummary("Get the live settings: time zone and calendar of limit windows, operator client families.")
+            .WithSummary("Get the live settings: time zone and calendar of limit windows, operator client families, and the stickiness, failover and timeout settings in force.")
             .Produces<SettingsView>();
 
         settings.MapPatch("", async (HttpRequest request, SettingsService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<SettingsInput>(request, ct).ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<SettingsInput>(request, ct, SettingsInput.ForwardingFields).ConfigureAwait(false);
                 return body.Error is { } error
                     ? ControlResults.Error(error)
-                    : ControlResults.From(await service.UpdateAsync(body.Value!.Value, ct).ConfigureAwait(false));
+                    : ControlResults.From(await service.UpdateAsync(body.Value!.Value, ct, body.Value.Fields).ConfigureAwait(false));
             })
             .WithName("UpdateSettings")
-            .WithSummary("Change some live settings; they apply to the next request without a restart.")
+            .WithSummary("Change some live settings; they apply to the next request without a restart. null for a forwarding setting returns it to the process setting.")
             .AcceptsJson<SettingsInput>()
             .Produces<SettingsView>()
             .ProducesControlError(StatusCodes.Status400BadRequest)

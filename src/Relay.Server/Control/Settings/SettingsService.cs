@@ -10,13 +10,19 @@ namespace Relay.Server.Control.Settings;
 /// Live settings (time zone and calendar of limit windows, operator client families), shared by the Control API
 /// and the CLI. Stored as one JSON value (<see cref="RelaySettingsJson"/>) so the snapshot reads them with the rest.
 /// </summary>
-internal sealed class SettingsService(IConfigStore store, SnapshotManager snapshots, ILogger<SettingsService> logger)
+internal sealed class SettingsService(IConfigStore store, SnapshotManager snapshots, ILogger<SettingsService> logger, ForwardingSettings? processDefaults = null)
 {
-    public async Task<SettingsView> GetAsync(CancellationToken cancellationToken) =>
-        SettingsView.From(RelaySettingsJson.Parse(await ReadStoredAsync(cancellationToken).ConfigureAwait(false)));
+    private readonly ForwardingSettings _processDefaults = processDefaults ?? ForwardingSettings.Default;
 
-    public async Task<Outcome<SettingsView>> UpdateAsync(SettingsInput input, CancellationToken cancellationToken)
+    public async Task<SettingsView> GetAsync(CancellationToken cancellationToken) =>
+        SettingsView.From(RelaySettingsJson.Parse(await ReadStoredAsync(cancellationToken).ConfigureAwait(false)), _processDefaults);
+
+    /// <param name="given">Fields present in the body, so that an explicit null (back to the process setting) differs from absent; null = only non-null fields count.</param>
+    public async Task<Outcome<SettingsView>> UpdateAsync(SettingsInput input, CancellationToken cancellationToken, IReadOnlySet<string>? given = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        int? Forwarding(string field, int? value, int? stored) => value is not null ? value : given?.Contains(field) == true ? null : stored;
+
         var stored = await ReadStoredAsync(cancellationToken).ConfigureAwait(false);
         var current = RelaySettingsJson.Parse(stored);
 
@@ -32,6 +38,11 @@ internal sealed class SettingsService(IConfigStore store, SnapshotManager snapsh
             WeekStartsOn = weekStartsOn,
             DayResetHour = input.DayResetHour ?? current.DayResetHour,
             ClientPatterns = input.ClientPatterns is { } patterns ? Normalise(patterns) : current.ClientPatterns,
+            StickyTtlSeconds = Forwarding("stickyTtlSeconds", input.StickyTtlSeconds, current.StickyTtlSeconds),
+            MaxAttempts = Forwarding("maxAttempts", input.MaxAttempts, current.MaxAttempts),
+            StreamFirstByteTimeoutSeconds = Forwarding("streamFirstByteTimeoutSeconds", input.StreamFirstByteTimeoutSeconds, current.StreamFirstByteTimeoutSeconds),
+            FirstByteTimeoutSeconds = Forwarding("firstByteTimeoutSeconds", input.FirstByteTimeoutSeconds, current.FirstByteTimeoutSeconds),
+            StreamIdleTimeoutSeconds = Forwarding("streamIdleTimeoutSeconds", input.StreamIdleTimeoutSeconds, current.StreamIdleTimeoutSeconds),
         };
         if (updated.Validate() is { } invalid)
         {

@@ -1,6 +1,6 @@
 namespace Relay.Server.Control.Usage;
 
-/// <summary>The <c>/api/usage</c> report and the <c>/api/usage/series</c> time series.</summary>
+/// <summary>The <c>/api/usage</c> report, the <c>/api/usage/series</c> time series and the <c>/api/usage/events</c> log.</summary>
 internal static class UsageEndpoints
 {
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder api)
@@ -23,6 +23,29 @@ internal static class UsageEndpoints
             .WithDescription($"'bucket' is hour|day (default day); 'tz' an IANA zone for day boundaries and dates (default UTC); 'by' (key|account|model|group) splits the series; " +
                 $"filters as for /api/usage. Absent 'to' = now; absent 'from' = 24 hours or 30 days before. Empty buckets are zero points; at most {UsageService.MaxBuckets} buckets.")
             .Produces<UsageSeriesReport>()
+            .ProducesControlError(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/usage/events", async (string? from, string? to, string? key, string? account, string? model, string? group, string? status, string? limit, string? before, UsageService service, CancellationToken ct) =>
+                ControlResults.From(await service.EventsAsync(new UsageEventsRequest(from, to, key, account, model, group, status, limit, before), ct).ConfigureAwait(false)))
+            .WithTags("Usage")
+            .WithName("ListUsageEvents")
+            .WithSummary("Single requests, newest first, keyset-paged: pass 'next' as 'before' for the following page.")
+            .WithDescription($"Filters as for /api/usage, plus 'status' (ok = status < 400, error = status >= 400). 'limit' 1-{UsageService.MaxEventPage} (default {UsageService.DefaultEventPage}). " +
+                "'next' is null on the last page; a cursor not given out by this API is a 400.")
+            .Produces<UsageEventPage>()
+            .ProducesControlError(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/usage/events.csv", async (string? from, string? to, string? key, string? account, string? model, string? group, string? status, UsageService service, TimeProvider time, CancellationToken ct) =>
+            {
+                var prepared = await service.PrepareEventExportAsync(new UsageEventsRequest(from, to, key, account, model, group, status), ct).ConfigureAwait(false);
+                return prepared.Error is { } error
+                    ? ControlResults.Error(error)
+                    : new UsageEventsCsv(service.ReadAllEventsAsync(prepared.Value!, ct), time.GetUtcNow());
+            })
+            .WithTags("Usage")
+            .WithName("ExportUsageEvents")
+            .WithSummary("Every matching event as CSV (newest first), streamed as a download. Same filters as /api/usage/events.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesControlError(StatusCodes.Status400BadRequest);
         return api;
     }

@@ -33,3 +33,18 @@ internal sealed record UsageSeriesRequest(
 {
     public UsageFilter Filter => new(Key, Account, Group, Model);
 }
+
+/// <summary>The parameters of <c>GET /api/usage/events</c> (and, without limit and before, of <c>events.csv</c>), as given.</summary>
+internal sealed record UsageEventsRequest(
+    string? From = null,
+    string? To = null,
+    string? Key = null,
+    string? Account = null,
+    string? Model = null,
+    string? Group = null,
+    string? Status = null,
+    string? Limit = null,
+    string? Before = null)
+{
+    public UsageFilter Filter => new(Key, Account, Group, Model);
+}

@@ -8,7 +8,7 @@ namespace Relay.Server.Control.Usage;
 /// Usage reports and series shared by the Control API and the CLI. In the server, pending usage
 /// events are flushed first (briefly) so a request that just finished is already counted.
 /// </summary>
-internal sealed class UsageService(IUsageStore store, ISnapshotSource snapshots, TimeProvider time, UsageRecorder? recorder = null)
+internal sealed partial class UsageService(IUsageStore store, ISnapshotSource snapshots, TimeProvider time, UsageRecorder? recorder = null)
 {
     /// <summary>Most buckets one series may have: 83 days of hours, 5 years of days.</summary>
     public const int MaxBuckets = 2000;
