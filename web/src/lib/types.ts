@@ -114,6 +114,8 @@ export interface Settings {
   streamFirstByteTimeoutSeconds?: number | null
   firstByteTimeoutSeconds?: number | null
   streamIdleTimeoutSeconds?: number | null
+  /** Live settings set in the database (others come from the process configuration). */
+  overridden?: string[]
   [k: string]: unknown
 }
 
@@ -195,6 +197,7 @@ export interface AdminUser {
   username: string
   createdAt: string
   current: boolean
+  lastSignInAt?: string | null
 }
 
 export interface Items<T> {
