@@ -52,7 +52,7 @@ public sealed class OperatorJourneyTests(Chromium chromium)
         await page.GetByTestId("key-name").FillAsync("alice");
         await page.GetByTestId("key-limits-add").ClickAsync();
         await page.GetByTestId("key-limits-meter").SelectOptionAsync("requests");
-        await page.GetByTestId("key-limits-window").SelectOptionAsync("1m");
+        await page.GetByTestId("key-limits-window").FillAsync("1m");
         await page.GetByTestId("key-limits-max").FillAsync("3");
         await page.GetByTestId("key-submit").ClickAsync();
         var key = (await page.GetByTestId("secret-value").InnerTextAsync()).Trim();
