@@ -93,7 +93,9 @@ public static partial class RelayApp
             console.WriteLine();
             console.WriteLine($"    {password}");
             console.WriteLine();
-            console.WriteLine("  To change it: relay admin users set-password admin --password -");
+            var consoleUrl = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('/');
+            console.WriteLine($"  Sign in to the admin console at {consoleUrl}/admin with it.");
+            console.WriteLine("  To change it: Settings → Admin users in the console, or relay admin users set-password admin --password -");
             console.WriteLine();
         }
 
