@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Relay.Core.Usage;
 
 /// <summary>
@@ -20,6 +22,12 @@ public sealed class UsageContent(ReadOnlyMemory<byte> request, long requestBytes
     public long ResponseBytes { get; } = responseBytes;
     public bool ResponseTruncated => ResponseBytes > Response.Length;
 
-    /// <summary>What this content holds in memory while it waits to be written (the usage queue's content budget counts it).</summary>
-    public long MemoryBytes => Request.Length + Response.Length;
+    /// <summary>
+    /// What this content holds in memory while it waits to be written (the usage queue's content budget counts it):
+    /// the whole arrays behind the bodies, since a capture buffer may be larger than what it holds.
+    /// </summary>
+    public long MemoryBytes => Held(Request) + Held(Response);
+
+    private static long Held(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Array is { } array ? array.Length : memory.Length;
 }
