@@ -45,7 +45,7 @@ public sealed class ContentLoggingTests(UpstreamFixture upstream) : ProxyTestBas
     }
 
     [Fact]
-    public async Task Turned_on_live_it_stores_exactly_the_bytes_sent_and_received_for_messages_and_chat()
+    public async Task Turned_on_live_it_stores_exactly_the_bytes_sent_and_received_for_messages_chat_and_responses()
     {
         var (_, accountName) = await AddAccountAsync("ok");
         var (_, client) = await NewClientAsync();
@@ -58,21 +58,25 @@ public sealed class ContentLoggingTests(UpstreamFixture upstream) : ProxyTestBas
         var (r1, b1) = await PostBytesAsync(client, "/v1/messages", plain);
         var (r2, b2) = await PostBytesAsync(client, "/v1/messages", streamed);
         var (r3, b3) = await PostBytesAsync(client, "/v1/chat/completions", chat);
+        var responses = $$"""{"model":"{{Requests.DefaultModel}}","stream":true,"input":"{{prompt}} responses"}""";
+        var (r4, b4) = await PostBytesAsync(client, "/v1/responses", responses);
         Assert.Equal(HttpStatusCode.OK, r1.StatusCode);
         Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
         Assert.Equal(HttpStatusCode.OK, r3.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, r4.StatusCode);
+        Assert.Contains("response.completed", Utf8(b4), StringComparison.Ordinal);
         Assert.Contains("event: message_stop", Utf8(b2), StringComparison.Ordinal);
 
-        var events = await EventsAsync(3);
+        var events = await EventsAsync(4);
         Assert.All(events, e => Assert.True(e.GetProperty("hasContent").GetBoolean()));
-        foreach (var (item, sent, received) in new[] { (events[0], plain, b1), (events[1], streamed, b2), (events[2], chat, b3) })
+        foreach (var (item, sent, received) in new[] { (events[0], plain, b1), (events[1], streamed, b2), (events[2], chat, b3), (events[3], responses, b4) })
         {
             var content = await ContentAsync(item);
             AssertBody(content.GetProperty("request"), Encoding.UTF8.GetBytes(sent), truncated: false);
             AssertBody(content.GetProperty("response"), received, truncated: false);
         }
 
-        Assert.Equal(3, await ContentRowsAsync());
+        Assert.Equal(4, await ContentRowsAsync());
         AssertNoLogLineContains(prompt);
 
         // Content is encrypted at rest: the prompt appears nowhere in the database files (WAL included), where plain
@@ -88,9 +92,9 @@ public sealed class ContentLoggingTests(UpstreamFixture upstream) : ProxyTestBas
         // Turning it off stops capture and keeps what exists.
         await PatchSettingsAsync("""{"logContent":false}""");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/v1/messages", Requests.Messages(text: prompt))).Response.StatusCode);
-        var after = await EventsAsync(4);
-        Assert.False(after[3].GetProperty("hasContent").GetBoolean());
-        Assert.Equal(3, await ContentRowsAsync());
+        var after = await EventsAsync(5);
+        Assert.False(after[4].GetProperty("hasContent").GetBoolean());
+        Assert.Equal(4, await ContentRowsAsync());
     }
 
     [Fact]
