@@ -58,6 +58,7 @@ public static partial class RelayApp
         app.MapControlApi();
         app.MapSelfService();
         app.MapInference();
+        app.MapAdminUi();
         return app;
     }
 

@@ -1,0 +1,239 @@
+export type Meter = 'requests' | 'tokens' | 'cost' | 'concurrency'
+
+export interface LimitRule {
+  meter: Meter
+  window?: string
+  max: number
+  queue?: { size: number; timeout: string }
+}
+
+export interface LimitStatus extends LimitRule {
+  used: number
+  remaining: number
+  resetsAt?: string
+  source?: string
+}
+
+export interface Policy {
+  platforms?: string[]
+  models?: { allow?: string[]; deny?: string[] }
+  clients?: string[]
+  group?: string
+  account?: string
+  fallbackToPool?: boolean
+}
+
+export interface AccountStatus {
+  state: 'active' | 'cooling' | 'error' | 'disabled'
+  until?: string
+  reason?: string
+  inFlight: number
+  limits?: LimitStatus[]
+  lastError?: { at: string; status: number; message: string }
+}
+
+export interface Account {
+  id: string
+  name: string
+  platform: string
+  type: string
+  baseUrl: string
+  priority: number
+  weight: number
+  maxConcurrency: number
+  models: string[]
+  modelMap: Record<string, string>
+  shapes?: string[]
+  azure?: { apiVersion: string }
+  groups: string[]
+  shared: boolean
+  limits: LimitRule[]
+  enabled: boolean
+  hasSecret: boolean
+  createdAt: string
+  updatedAt: string
+  status: AccountStatus
+}
+
+export interface Key {
+  id: string
+  name: string
+  prefix: string
+  enabled: boolean
+  expiresAt: string | null
+  expires?: { at?: string; afterFirstUse?: string }
+  firstUsedAt: string | null
+  policy?: Policy
+  policyId?: string
+  limits: LimitRule[]
+  limitStatus?: LimitStatus[]
+  createdAt: string
+  updatedAt: string
+  key?: string
+}
+
+export interface Group {
+  id: string
+  name: string
+  description?: string
+  accounts: string[]
+  keys: number
+  policies: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SharedPolicy {
+  id: string
+  name: string
+  description?: string
+  policy?: Policy
+  limits: LimitRule[]
+  keys: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Price {
+  model: string
+  input: number
+  output: number
+  cacheWrite5m: number
+  cacheWrite1h: number
+  cacheRead: number
+  source: 'shipped' | 'override'
+}
+
+export interface Settings {
+  timeZone: string
+  weekStartsOn: string
+  dayResetHour: number
+  clientPatterns: { family: string; userAgent: string }[]
+  stickyTtlSeconds?: number | null
+  maxAttempts?: number | null
+  streamFirstByteTimeoutSeconds?: number | null
+  firstByteTimeoutSeconds?: number | null
+  streamIdleTimeoutSeconds?: number | null
+  /** Live settings set in the database (others come from the process configuration). */
+  overridden?: string[]
+  [k: string]: unknown
+}
+
+export interface UsageFigures {
+  requests: number
+  errors: number
+  inputTokens: number
+  outputTokens: number
+  cacheWrite5mTokens: number
+  cacheWrite1hTokens: number
+  cacheReadTokens: number
+  cost: number
+}
+
+export interface UsageRow extends UsageFigures {
+  group: string
+  name?: string
+}
+
+export interface UsageReport {
+  from: string | null
+  to: string | null
+  total: UsageFigures
+  byKey?: UsageRow[]
+  byAccount?: UsageRow[]
+  byModel?: UsageRow[]
+  byGroup?: UsageRow[]
+  byDay?: UsageRow[]
+}
+
+export interface SeriesPoint extends UsageFigures {
+  start: string
+}
+
+export interface UsageSeries {
+  from: string
+  to: string
+  bucket: 'hour' | 'day'
+  timeZone: string
+  by: string | null
+  series: { group?: string; name?: string; points: SeriesPoint[] }[]
+}
+
+export interface UsageEvent {
+  id: string
+  at: string
+  keyId?: string
+  keyName?: string
+  accountId?: string
+  accountName?: string
+  groupId?: string
+  groupName?: string
+  platform?: string
+  requestedModel?: string
+  upstreamModel?: string
+  status: number
+  errorClass?: string
+  stream?: boolean
+  attempts?: number
+  latencyMs?: number
+  firstByteMs?: number
+  inputTokens: number
+  outputTokens: number
+  cacheWrite5mTokens: number
+  cacheWrite1hTokens: number
+  cacheReadTokens: number
+  cost: number
+}
+
+export interface RelayStatus {
+  version: string
+  startedAt: string
+  inFlight: number
+  accounts: { total: number; active: number; cooling: number; error: number; disabled: number }
+  usageQueue: { pending: number; dropped: number }
+}
+
+export interface AdminUser {
+  username: string
+  createdAt: string
+  current: boolean
+  lastSignInAt?: string | null
+}
+
+export interface Items<T> {
+  items: T[]
+}
+
+export interface MeUsage {
+  requests: number
+  inputTokens: number
+  outputTokens: number
+  cacheWriteTokens: number
+  cacheReadTokens: number
+  cost: number
+}
+
+export interface Me {
+  key: {
+    id: string
+    name: string
+    prefix: string
+    enabled: boolean
+    createdAt: string
+    firstUsedAt?: string | null
+    expiresAt?: string | null
+    expires?: { at?: string; afterFirstUse?: string }
+  }
+  policy?: {
+    name?: string
+    platforms?: string[]
+    models?: { allow?: string[]; deny?: string[] }
+    clients?: string[]
+    group?: string
+    dedicatedAccount?: boolean
+    fallbackToPool?: boolean
+  }
+  models: string[]
+  limits?: LimitStatus[]
+  usage: { today: MeUsage; thisWeek: MeUsage; last30Days: MeUsage; total: MeUsage }
+}
