@@ -38,22 +38,29 @@ public sealed class SecretProtector
         var plainBytes = Encoding.UTF8.GetBytes(plaintext);
         try
         {
-            var blob = new byte[HeaderSize + plainBytes.Length];
-            blob[0] = Version;
-            var nonce = blob.AsSpan(1, NonceSize);
-            var tag = blob.AsSpan(1 + NonceSize, TagSize);
-            var ciphertext = blob.AsSpan(HeaderSize);
-
-            // A random 96-bit nonce per secret: far fewer than 2^32 encryptions ever happen under one key.
-            RandomNumberGenerator.Fill(nonce);
-            using var aes = new AesGcm(_key, TagSize);
-            aes.Encrypt(nonce, plainBytes, ciphertext, tag, blob.AsSpan(0, 1));
-            return blob;
+            return Protect(plainBytes);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plainBytes);
         }
+    }
+
+    /// <summary>Encrypts raw bytes (stored request and response content) into the same blob layout as secrets.</summary>
+    public byte[] Protect(ReadOnlySpan<byte> plainBytes)
+    {
+        var blob = new byte[HeaderSize + plainBytes.Length];
+        blob[0] = Version;
+        var nonce = blob.AsSpan(1, NonceSize);
+        var tag = blob.AsSpan(1 + NonceSize, TagSize);
+        var ciphertext = blob.AsSpan(HeaderSize);
+
+        // A random 96-bit nonce per blob. NIST's bound for random nonces is 2^32 encryptions per key; secrets are few,
+        // and content logging (two blobs per request) reaches it only after about two billion logged requests.
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plainBytes, ciphertext, tag, blob.AsSpan(0, 1));
+        return blob;
     }
 
     /// <exception cref="SecretDecryptionException">The blob is malformed, altered, or from another key.</exception>
@@ -85,6 +92,29 @@ public sealed class SecretProtector
         finally
         {
             CryptographicOperations.ZeroMemory(plainBytes);
+        }
+    }
+
+    /// <summary>Decrypts a blob made by <see cref="Protect(ReadOnlySpan{byte})"/> back to its bytes.</summary>
+    /// <exception cref="SecretDecryptionException">The blob is malformed, altered, or from another key.</exception>
+    public byte[] UnprotectBytes(byte[] blob)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (blob.Length < HeaderSize || blob[0] != Version)
+        {
+            throw new SecretDecryptionException("The content cannot be decrypted: the stored blob is not in a known format.");
+        }
+
+        var plainBytes = new byte[blob.Length - HeaderSize];
+        try
+        {
+            using var aes = new AesGcm(_key, TagSize);
+            aes.Decrypt(blob.AsSpan(1, NonceSize), blob.AsSpan(HeaderSize), blob.AsSpan(1 + NonceSize, TagSize), plainBytes, blob.AsSpan(0, 1));
+            return plainBytes;
+        }
+        catch (CryptographicException ex)
+        {
+            throw new SecretDecryptionException(SecretDecryptionException.DefaultMessage, ex);
         }
     }
 }

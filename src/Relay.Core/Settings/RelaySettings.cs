@@ -11,6 +11,11 @@ public sealed record RelaySettings
 {
     public const string StorageName = "relay.settings";
 
+    public const int MinContentRetentionDays = 1;
+    public const int MaxContentRetentionDays = 365;
+    public const int MinContentMaxBytes = 1024;
+    public const int MaxContentMaxBytes = 4_194_304;
+
     /// <summary>IANA (or Windows) time zone id for "1d" and "1w" limit windows and daily reports.</summary>
     public string TimeZone { get; init; } = "UTC";
 
@@ -37,6 +42,18 @@ public sealed record RelaySettings
 
     /// <summary>Live override of <c>StreamIdleTimeoutSeconds</c> (1–3600); null = the process setting.</summary>
     public int? StreamIdleTimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// Store the request and response bodies of inference requests (encrypted, with their usage event). Off by default:
+    /// Relay stores no prompt or completion content unless an operator turns this on.
+    /// </summary>
+    public bool LogContent { get; init; }
+
+    /// <summary>Stored content older than this many days (1–365) is deleted by the retention job.</summary>
+    public int ContentRetentionDays { get; init; } = 7;
+
+    /// <summary>Most bytes kept per direction (request, response) of one request (1024–4194304); the rest is cut off.</summary>
+    public int ContentMaxBytes { get; init; } = 262_144;
 
     public static RelaySettings Default { get; } = new();
 
@@ -104,6 +121,16 @@ public sealed record RelaySettings
         if (OutOfRange(StreamIdleTimeoutSeconds, 1, ForwardingSettings.MaxTimeoutSeconds) is { } idle)
         {
             return "'streamIdleTimeoutSeconds' " + idle;
+        }
+
+        if (ContentRetentionDays is < MinContentRetentionDays or > MaxContentRetentionDays)
+        {
+            return $"'contentRetentionDays' must be between {MinContentRetentionDays} and {MaxContentRetentionDays}";
+        }
+
+        if (ContentMaxBytes is < MinContentMaxBytes or > MaxContentMaxBytes)
+        {
+            return $"'contentMaxBytes' must be between {MinContentMaxBytes} and {MaxContentMaxBytes}";
         }
 
         if (ClientPatterns.Count > 100)

@@ -76,6 +76,9 @@ public static class RelaySettingsJson
                 StreamFirstByteTimeoutSeconds = stored.StreamFirstByteTimeoutSeconds,
                 FirstByteTimeoutSeconds = stored.FirstByteTimeoutSeconds,
                 StreamIdleTimeoutSeconds = stored.StreamIdleTimeoutSeconds,
+                LogContent = stored.LogContent ?? defaults.LogContent,
+                ContentRetentionDays = stored.ContentRetentionDays ?? defaults.ContentRetentionDays,
+                ContentMaxBytes = stored.ContentMaxBytes ?? defaults.ContentMaxBytes,
             };
             return settings.Validate() is null ? settings : RelaySettings.Default;
         }

@@ -24,6 +24,9 @@ internal sealed class StoredRelaySettings
     public int? StreamFirstByteTimeoutSeconds { get; set; }
     public int? FirstByteTimeoutSeconds { get; set; }
     public int? StreamIdleTimeoutSeconds { get; set; }
+    public bool? LogContent { get; set; }
+    public int? ContentRetentionDays { get; set; }
+    public int? ContentMaxBytes { get; set; }
 }
 
 /// <summary>"monday" on write; any case on read.</summary>

@@ -3,7 +3,8 @@ using Relay.Protocols.Usage;
 namespace Relay.Core.Usage;
 
 /// <summary>
-/// One per request that passed authentication. Never holds prompt or completion content.
+/// One per request that passed authentication. Holds prompt or completion content only in <see cref="Content"/>,
+/// and only while the operator has turned content logging on.
 /// </summary>
 public sealed record UsageEvent
 {
@@ -34,4 +35,7 @@ public sealed record UsageEvent
 
     /// <summary>How many accounts were tried (1 when the first one answered).</summary>
     public int Attempts { get; init; } = 1;
+
+    /// <summary>The request and response bodies, when content logging was on for this request; otherwise null.</summary>
+    public UsageContent? Content { get; init; }
 }

@@ -34,5 +34,8 @@ public sealed record UsageEventQuery
 /// <summary>A usage event as read back, with the stable id the store gave it.</summary>
 public sealed record StoredUsageEvent(long Id, UsageEvent Event)
 {
+    /// <summary>Logged content is stored for this event (read it with <see cref="Storage.IUsageStore.GetContentAsync"/>).</summary>
+    public bool HasContent { get; init; }
+
     public UsageEventCursor Cursor => new(Event.Timestamp.ToUnixTimeMilliseconds(), Id);
 }

@@ -9,11 +9,16 @@ namespace Relay.Core.Usage;
 /// Takes usage events off the request path: <see cref="Record"/> never blocks or does I/O; a
 /// background loop writes batches to the usage store. The queue is bounded; when full, events are
 /// dropped, counted and logged rather than holding requests or growing memory. On shutdown the
-/// queue is drained before the process exits.
+/// queue is drained before the process exits. Logged content (<see cref="UsageEvent.Content"/>) waiting in the queue
+/// is held to a byte budget: over it, the event is still recorded but without its content, and
+/// <see cref="ContentDropped"/> counts it.
 /// </summary>
 public sealed partial class UsageRecorder : BackgroundService
 {
     private const int BatchSize = 500;
+
+    /// <summary>Default most bytes of logged content held in the queue at once.</summary>
+    public const long DefaultContentBudgetBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(5);
     private readonly Channel<UsageEvent> _queue;
     private readonly IUsageStore _store;
@@ -21,15 +26,20 @@ public sealed partial class UsageRecorder : BackgroundService
     private long _dropped;
     private long _written;
     private long _lastDropLogTicks;
+    private readonly long _contentBudget;
+    private long _contentBytes;
+    private long _contentDropped;
+    private long _lastContentDropLogTicks;
 
     // 1 while a batch taken off the queue is being written; lets FlushAsync see events in transit.
     private int _batchInFlight;
     private int _stopping;
 
-    public UsageRecorder(IUsageStore store, int capacity, ILogger<UsageRecorder> logger)
+    public UsageRecorder(IUsageStore store, int capacity, ILogger<UsageRecorder> logger, long contentBudgetBytes = DefaultContentBudgetBytes)
     {
         _store = store;
         _logger = logger;
+        _contentBudget = contentBudgetBytes;
         _queue = Channel.CreateBounded<UsageEvent>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -45,11 +55,55 @@ public sealed partial class UsageRecorder : BackgroundService
     /// <summary>Events accepted but not yet written.</summary>
     public int Pending => _queue.Reader.Count;
 
+    /// <summary>Logged contents not stored because the queue's content budget was spent (their events were recorded).</summary>
+    public long ContentDropped => Interlocked.Read(ref _contentDropped);
+
+    /// <summary>Bytes of logged content waiting in the queue.</summary>
+    public long ContentPendingBytes => Interlocked.Read(ref _contentBytes);
+
     public void Record(UsageEvent usageEvent)
     {
+        ArgumentNullException.ThrowIfNull(usageEvent);
+        if (usageEvent.Content is { } content && !TryTakeContentBudget(content.MemoryBytes))
+        {
+            usageEvent = usageEvent with { Content = null };
+            DropContent();
+        }
+
         if (!_queue.Writer.TryWrite(usageEvent))
         {
+            ReleaseContentBudget(usageEvent);
             Drop(1, "queue full");
+        }
+    }
+
+    private bool TryTakeContentBudget(long bytes)
+    {
+        if (Interlocked.Add(ref _contentBytes, bytes) <= _contentBudget)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _contentBytes, -bytes);
+        return false;
+    }
+
+    private void ReleaseContentBudget(UsageEvent usageEvent)
+    {
+        if (usageEvent.Content is { } content)
+        {
+            Interlocked.Add(ref _contentBytes, -content.MemoryBytes);
+        }
+    }
+
+    private void DropContent()
+    {
+        var total = Interlocked.Increment(ref _contentDropped);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastContentDropLogTicks);
+        if (now - last >= 10_000 && Interlocked.CompareExchange(ref _lastContentDropLogTicks, now, last) == last)
+        {
+            Log.ContentDropped(_logger, total, _contentBudget);
         }
     }
 
@@ -114,6 +168,13 @@ public sealed partial class UsageRecorder : BackgroundService
                 }
 
                 await WriteAsync(batch).ConfigureAwait(false);
+
+                // Written or dropped, the batch's content leaves memory now.
+                foreach (var written in batch)
+                {
+                    ReleaseContentBudget(written);
+                }
+
                 batch.Clear();
             }
             finally
@@ -170,5 +231,8 @@ public sealed partial class UsageRecorder : BackgroundService
 
         [LoggerMessage(1023, LogLevel.Warning, "Usage events dropped: {Count} now, {Total} since start ({Why})")]
         public static partial void Dropped(ILogger logger, int count, long total, string why);
+
+        [LoggerMessage(1024, LogLevel.Warning, "Logged content not stored for {Total} requests since start: the usage queue holds its content budget of {Budget} bytes (the events are recorded)")]
+        public static partial void ContentDropped(ILogger logger, long total, long budget);
     }
 }

@@ -57,6 +57,8 @@ internal static class HelpText
                              [--sticky-ttl-seconds N] [--max-attempts N]
                              [--stream-first-byte-timeout-seconds N] [--first-byte-timeout-seconds N]
                              [--stream-idle-timeout-seconds N]   (N or 'default' = the process setting)
+                             [--log-content true|false] [--content-retention-days 1..365]
+                             [--content-max-bytes 1024..4194304]   (content logging stores prompts and answers)
 
         Usage and prices:
           relay usage [--from T] [--to T] [--group-by key|account|model|group|day]

@@ -18,6 +18,9 @@ internal static class SettingsCommands
         ["--stream-first-byte-timeout-seconds"] = FlagKind.Value,
         ["--first-byte-timeout-seconds"] = FlagKind.Value,
         ["--stream-idle-timeout-seconds"] = FlagKind.Value,
+        ["--log-content"] = FlagKind.OptionalBool,
+        ["--content-retention-days"] = FlagKind.Value,
+        ["--content-max-bytes"] = FlagKind.Value,
     };
 
     /// <summary>CLI flag → API field of the forwarding settings; the value <c>default</c> returns one to the process setting.</summary>
@@ -59,6 +62,9 @@ internal static class SettingsCommands
                         StreamFirstByteTimeoutSeconds = Forwarding(parsed, "--stream-first-byte-timeout-seconds"),
                         FirstByteTimeoutSeconds = Forwarding(parsed, "--first-byte-timeout-seconds"),
                         StreamIdleTimeoutSeconds = Forwarding(parsed, "--stream-idle-timeout-seconds"),
+                        LogContent = parsed.Bool("--log-content"),
+                        ContentRetentionDays = parsed.Int("--content-retention-days"),
+                        ContentMaxBytes = parsed.Int("--content-max-bytes"),
                     };
                     var given = ForwardingFlags.Where(f => parsed.Has(f.Key)).Select(f => f.Value).ToHashSet(StringComparer.Ordinal);
                     return async (services, console, ct) => console.Write(await Service(services).UpdateAsync(input, ct, given).ConfigureAwait(false));

@@ -60,6 +60,15 @@ internal static partial class ControlLog
     [LoggerMessage(4061, LogLevel.Information, "Live settings updated")]
     public static partial void SettingsUpdated(ILogger logger);
 
+    [LoggerMessage(4062, LogLevel.Warning, "Content logging turned {State}: request and response bodies of inference requests are {What}")]
+    private static partial void ContentLoggingChanged(ILogger logger, string state, string what);
+
+    public static void ContentLoggingChanged(ILogger logger, bool on) =>
+        ContentLoggingChanged(logger, on ? "on" : "off", on ? "now stored (encrypted) with their usage events" : "no longer stored; what exists is kept until it ages out");
+
+    [LoggerMessage(4063, LogLevel.Warning, "All stored request and response content deleted through the Control API ({Count} events)")]
+    public static partial void ContentDeleted(ILogger logger, long count);
+
     [LoggerMessage(4071, LogLevel.Information, "Admin user {Username} added through the Control API")]
     public static partial void AdminUserAdded(ILogger logger, string username);
 

@@ -37,7 +37,7 @@ internal sealed class Forwarder(UpstreamHttp upstream)
         if (message is null)
         {
             // This account cannot take the request as the client wrote it (e.g. a field Claude cannot express).
-            await request.Shape.WriteErrorAsync(request.Http, StatusCodes.Status400BadRequest, "invalid_request_error", refusal!.ToString(), param: refusal.Field).ConfigureAwait(false);
+            await request.Shape.WriteErrorAsync(request, StatusCodes.Status400BadRequest, "invalid_request_error", refusal!.ToString(), param: refusal.Field).ConfigureAwait(false);
             return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
         }
 
@@ -164,6 +164,7 @@ internal sealed class Forwarder(UpstreamHttp upstream)
             var http = request.Http.Response;
             ResponseHeaders.Copy(response, http, stream: false);
             http.ContentLength = clientBody.Length;
+            request.Capture?.Append(clientBody.Span);
             try
             {
                 await http.Body.WriteAsync(clientBody, clientAborted).ConfigureAwait(false);

@@ -96,11 +96,13 @@ internal static class SseRelay
 
                 if (raw && splitter.Ready.Length > 0)
                 {
+                    request.Capture?.Append(splitter.Ready.Span);
                     await request.Http.Response.BodyWriter.WriteAsync(splitter.Ready, clientAborted).ConfigureAwait(false);
                     splitter.ConsumeReady();
                 }
                 else if (!raw && exchange.Output.WrittenCount > 0)
                 {
+                    request.Capture?.Append(exchange.Output.WrittenSpan);
                     await request.Http.Response.BodyWriter.WriteAsync(exchange.Output.WrittenMemory, clientAborted).ConfigureAwait(false);
                     exchange.Output.ResetWrittenCount();
                 }
@@ -151,6 +153,7 @@ internal static class SseRelay
 
         try
         {
+            request.Capture?.Append(exchange.Output.WrittenSpan);
             await request.Http.Response.BodyWriter.WriteAsync(exchange.Output.WrittenMemory, request.Http.RequestAborted).ConfigureAwait(false);
             exchange.Output.ResetWrittenCount();
             return true;

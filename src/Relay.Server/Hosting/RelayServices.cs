@@ -72,6 +72,8 @@ internal static class RelayServices
             options.UsageQueueCapacity,
             sp.GetRequiredService<ILogger<UsageRecorder>>()));
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.TryAddSingleton<UsageContentRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageContentRetention>());
         services.AddHostedService(sp => new SnapshotRefreshService(
             sp.GetRequiredService<SnapshotManager>(),
             TimeSpan.FromMilliseconds(Math.Max(100, options.ConfigPollMilliseconds)),

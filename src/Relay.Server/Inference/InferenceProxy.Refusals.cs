@@ -18,7 +18,7 @@ internal sealed partial class InferenceProxy
     private async Task RefuseAsync(RelayRequest request, Refusal refusal)
     {
         var (status, type) = AnthropicRefusals.StatusAndType(refusal.Kind);
-        await request.Shape.WriteErrorAsync(request.Http, status, type, refusal.Message, refusal.RetryAfter).ConfigureAwait(false);
+        await request.Shape.WriteErrorAsync(request, status, type, refusal.Message, refusal.RetryAfter).ConfigureAwait(false);
         Record(request, new Outcome(null, new AttemptResult { Committed = true, ClientStatus = status, ErrorClass = refusal.ErrorClass }, 0));
     }
 
@@ -73,7 +73,7 @@ internal sealed partial class InferenceProxy
             };
         }
 
-        await request.Shape.WriteErrorAsync(request.Http, status, type, message, retryAfter).ConfigureAwait(false);
+        await request.Shape.WriteErrorAsync(request, status, type, message, retryAfter).ConfigureAwait(false);
         var result = last with { Committed = true, ClientStatus = status, ErrorClass = last.ErrorClass ?? ErrorClasses.NoAccount };
         var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var la) ? la : null;
         return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };

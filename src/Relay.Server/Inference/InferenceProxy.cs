@@ -52,7 +52,8 @@ internal sealed partial class InferenceProxy(
         }
 
         firstUse.Note(key);
-        var request = new RelayRequest(context, shape, key, snapshot, upstreamPath);
+        // Content logging is a live setting: one bool read here; while off, no capture exists and nothing is copied.
+        var request = new RelayRequest(context, shape, key, snapshot, upstreamPath) { Capture = ContentCapture.For(snapshot) };
         try
         {
             // 2. Read the body and its head.
@@ -156,17 +157,17 @@ internal sealed partial class InferenceProxy(
         switch (error)
         {
             case BodyError.TooLarge:
-                await request.Shape.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
+                await request.Shape.WriteErrorAsync(request, StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request body exceeds the relay's limit of {options.MaxRequestBodyBytes} bytes.").ConfigureAwait(false);
                 return false;
             case BodyError.Encoded:
-                await request.Shape.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "invalid_request_error", "Compressed request bodies are not supported; send the JSON uncompressed.").ConfigureAwait(false);
+                await request.Shape.WriteErrorAsync(request, StatusCodes.Status415UnsupportedMediaType, "invalid_request_error", "Compressed request bodies are not supported; send the JSON uncompressed.").ConfigureAwait(false);
                 return false;
         }
 
         request.Body = body;
         if (!request.Shape.TryReadHead(request, body!.Span, out var invalid))
         {
-            await request.Shape.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", invalid ?? "Invalid request body.").ConfigureAwait(false);
+            await request.Shape.WriteErrorAsync(request, StatusCodes.Status400BadRequest, "invalid_request_error", invalid ?? "Invalid request body.").ConfigureAwait(false);
             return false;
         }
 
@@ -286,6 +287,7 @@ internal sealed partial class InferenceProxy(
             FirstByteMs = result.FirstByteMs,
             Stream = request.Stream,
             Attempts = outcome.Attempts,
+            Content = request.Capture?.ToContent(request.Body is { } body ? body.Span : default),
         });
     }
 

@@ -24,6 +24,9 @@ internal sealed class RelayRequest(HttpContext http, ClientShape shape, KeyEntry
 
     public PooledBody? Body { get; set; }
 
+    /// <summary>Collects what the client receives while content logging is on; null (the usual case) when it is off.</summary>
+    public ContentCapture? Capture { get; set; }
+
     /// <summary>Model as the client asked for it; null until the head is read.</summary>
     public string? Model { get; set; }
     public bool Stream { get; set; }

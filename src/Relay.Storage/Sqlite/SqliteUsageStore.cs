@@ -1,4 +1,6 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
+using Relay.Core.Security;
 using Relay.Core.Storage;
 using Relay.Core.Usage;
 
@@ -10,9 +12,16 @@ namespace Relay.Storage.Sqlite;
 /// insert reused for every row, and update the hourly rollup (<see cref="HourlyRollup"/>) before
 /// committing; reads sum whole hours from the rollup and only the partial hours at a range's edges
 /// from the events (<see cref="UsageTotalsQuery"/>). Cost is stored as integer nano-USD (<see cref="UsageCost"/>).
+/// Logged content goes to <c>usage_content</c> in the same transaction as its event, encrypted with
+/// <paramref name="protector"/> (without one, content is not stored).
 /// </summary>
-public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
+public sealed class SqliteUsageStore(SqliteDatabase database, SecretProtector? protector = null) : IUsageStore
 {
+    private const string InsertContent = """
+        INSERT INTO usage_content (event_id, request, response, request_bytes, response_bytes, request_truncated, response_truncated)
+        VALUES (last_insert_rowid(), $request, $response, $request_bytes, $response_bytes, $request_truncated, $response_truncated)
+        """;
+
     private const string Insert = """
         INSERT INTO usage_events (ts, key_id, account_id, group_id, platform, requested_model, upstream_model,
             input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
@@ -58,6 +67,7 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
         var stream = command.Parameters.Add("$stream", SqliteType.Integer);
         var attempts = command.Parameters.Add("$attempts", SqliteType.Integer);
         command.Prepare();
+        using var content = protector is null || !events.Any(e => e.Content is not null) ? null : PrepareContent(connection, transaction);
 
         foreach (var e in events)
         {
@@ -83,10 +93,110 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 
             // Synchronous on purpose: the provider's async path is synchronous underneath, and a Task per row only costs.
             command.ExecuteNonQuery();
+            if (content is not null && e.Content is { } logged)
+            {
+                // Right after the event's insert, so last_insert_rowid() is its id.
+                WriteContent(content, logged);
+            }
         }
 
         HourlyRollup.Write(connection, transaction, events);
         transaction.Commit();
+    }
+
+    private static SqliteCommand PrepareContent(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertContent;
+        command.Parameters.Add("$request", SqliteType.Blob);
+        command.Parameters.Add("$response", SqliteType.Blob);
+        command.Parameters.Add("$request_bytes", SqliteType.Integer);
+        command.Parameters.Add("$response_bytes", SqliteType.Integer);
+        command.Parameters.Add("$request_truncated", SqliteType.Integer);
+        command.Parameters.Add("$response_truncated", SqliteType.Integer);
+        command.Prepare();
+        return command;
+    }
+
+    private void WriteContent(SqliteCommand command, UsageContent content)
+    {
+        var p = command.Parameters;
+        p[0].Value = protector!.Protect(content.Request.Span);
+        p[1].Value = protector.Protect(content.Response.Span);
+        p[2].Value = content.RequestBytes;
+        p[3].Value = content.ResponseBytes;
+        p[4].Value = content.RequestTruncated ? 1 : 0;
+        p[5].Value = content.ResponseTruncated ? 1 : 0;
+        command.ExecuteNonQuery();
+    }
+
+    public async Task<UsageContent?> GetContentAsync(long eventId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<ContentRow>(new CommandDefinition(
+            """
+            SELECT request AS Request, response AS Response, request_bytes AS RequestBytes, response_bytes AS ResponseBytes
+            FROM usage_content WHERE event_id = @EventId
+            """,
+            new { EventId = eventId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        if (protector is null)
+        {
+            throw new InvalidOperationException("Stored content cannot be read without the master key.");
+        }
+
+        return new UsageContent(protector.UnprotectBytes(row.Request), row.RequestBytes, protector.UnprotectBytes(row.Response), row.ResponseBytes);
+    }
+
+    public async Task<int> DeleteContentBeforeAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        var cutoffMs = UnixTime.ToMilliseconds(cutoff);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // The newest event before the cutoff, one seek in ix_usage_events_ts; content rows are walked by their primary
+        // key up to it (ids grow with time), checking each event's own time, so a batch never scans what is to stay.
+        var lastId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM usage_events WHERE ts < @Cutoff ORDER BY ts DESC, id DESC LIMIT 1", new { Cutoff = cutoffMs }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (lastId is null)
+        {
+            return 0;
+        }
+
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM usage_content WHERE event_id IN (
+                SELECT c.event_id FROM usage_content c JOIN usage_events e ON e.id = c.event_id
+                WHERE c.event_id <= @LastId AND e.ts < @Cutoff
+                ORDER BY c.event_id LIMIT @Batch)
+            """,
+            new { LastId = lastId, Cutoff = cutoffMs, Batch = Math.Max(1, batchSize) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<long> DeleteAllContentAsync(CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1000;
+        long total = 0;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            // One short write transaction per batch: usage appends waiting on the write lock get in between.
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM usage_content WHERE event_id IN (SELECT event_id FROM usage_content ORDER BY event_id LIMIT @Batch)",
+                new { Batch },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < Batch)
+            {
+                return total;
+            }
+        }
     }
 
     public Task<IReadOnlyList<UsageTotals>> QueryTotalsAsync(UsageQuery query, CancellationToken cancellationToken = default) =>
@@ -100,4 +210,12 @@ public sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 
     public Task<IReadOnlyList<StoredUsageEvent>> ListEventsAsync(UsageEventQuery query, CancellationToken cancellationToken = default) =>
         UsageEventsQuery.ListAsync(database, query, cancellationToken);
+
+    private sealed class ContentRow
+    {
+        public byte[] Request { get; set; } = [];
+        public byte[] Response { get; set; } = [];
+        public long RequestBytes { get; set; }
+        public long ResponseBytes { get; set; }
+    }
 }

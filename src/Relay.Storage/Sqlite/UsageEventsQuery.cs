@@ -18,7 +18,8 @@ internal static class UsageEventsQuery
             requested_model AS RequestedModel, upstream_model AS UpstreamModel, input_tokens AS InputTokens,
             output_tokens AS OutputTokens, cache_write_5m_tokens AS CacheWrite5mTokens, cache_write_1h_tokens AS CacheWrite1hTokens,
             cache_read_tokens AS CacheReadTokens, cost_nano_usd AS CostNanoUsd, status AS Status, error_class AS ErrorClass,
-            latency_ms AS LatencyMs, first_byte_ms AS FirstByteMs, stream AS Stream, attempts AS Attempts
+            latency_ms AS LatencyMs, first_byte_ms AS FirstByteMs, stream AS Stream, attempts AS Attempts,
+            EXISTS (SELECT 1 FROM usage_content c WHERE c.event_id = usage_events.id) AS HasContent
         FROM usage_events
         """;
 
@@ -122,6 +123,7 @@ internal static class UsageEventsQuery
         public long? FirstByteMs { get; set; }
         public long Stream { get; set; }
         public long Attempts { get; set; }
+        public long HasContent { get; set; }
 
         public StoredUsageEvent ToStored() => new(Id, new UsageEvent
         {
@@ -140,6 +142,9 @@ internal static class UsageEventsQuery
             FirstByteMs = FirstByteMs is { } ms ? (int)ms : null,
             Stream = Stream != 0,
             Attempts = (int)Attempts,
-        });
+        })
+        {
+            HasContent = HasContent != 0,
+        };
     }
 }

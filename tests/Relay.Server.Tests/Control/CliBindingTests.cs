@@ -149,6 +149,16 @@ public sealed class CliBindingTests
         var outOfRange = await RunAsync(dir, "settings", "set", "--max-attempts", "11");
         Assert.Equal(2, outOfRange.Exit);
         Assert.Contains("maxAttempts", outOfRange.Err, StringComparison.Ordinal);
+
+        // Content logging.
+        var content = await OkAsync(dir, "settings", "set", "--log-content", "--content-retention-days", "3", "--content-max-bytes", "2048");
+        Assert.True(content.GetProperty("logContent").GetBoolean());
+        Assert.Equal(3, content.GetProperty("contentRetentionDays").GetInt32());
+        Assert.Equal(2048, content.GetProperty("contentMaxBytes").GetInt32());
+        Assert.False((await OkAsync(dir, "settings", "set", "--log-content", "false")).GetProperty("logContent").GetBoolean());
+        var tooSmall = await RunAsync(dir, "settings", "set", "--content-max-bytes", "10");
+        Assert.Equal(2, tooSmall.Exit);
+        Assert.Contains("contentMaxBytes", tooSmall.Err, StringComparison.Ordinal);
     }
 
     [Theory]

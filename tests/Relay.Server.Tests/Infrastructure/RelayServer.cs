@@ -466,5 +466,14 @@ public sealed class RelayServer : IAsyncDisposable
 
         public Task<IReadOnlyList<StoredUsageEvent>> ListEventsAsync(UsageEventQuery query, CancellationToken cancellationToken = default) =>
             inner.ListEventsAsync(query, cancellationToken);
+
+        public Task<UsageContent?> GetContentAsync(long eventId, CancellationToken cancellationToken = default) =>
+            inner.GetContentAsync(eventId, cancellationToken);
+
+        public Task<int> DeleteContentBeforeAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default) =>
+            inner.DeleteContentBeforeAsync(cutoff, batchSize, cancellationToken);
+
+        public Task<long> DeleteAllContentAsync(CancellationToken cancellationToken = default) =>
+            inner.DeleteAllContentAsync(cancellationToken);
     }
 }

@@ -114,6 +114,10 @@ export interface Settings {
   streamFirstByteTimeoutSeconds?: number | null
   firstByteTimeoutSeconds?: number | null
   streamIdleTimeoutSeconds?: number | null
+  /** Content logging: store request and response bodies (encrypted) with their usage events. */
+  logContent?: boolean
+  contentRetentionDays?: number
+  contentMaxBytes?: number
   /** Live settings set in the database (others come from the process configuration). */
   overridden?: string[]
   [k: string]: unknown
@@ -183,6 +187,20 @@ export interface UsageEvent {
   cacheWrite1hTokens: number
   cacheReadTokens: number
   cost: number
+  /** The request's bodies are stored (content logging); read them with GET /api/usage/events/{id}/content. */
+  hasContent?: boolean
+}
+
+/** One direction of a logged request: the stored bytes as text, the body's full length, whether it was cut. */
+export interface ContentBody {
+  text: string
+  bytes: number
+  truncated: boolean
+}
+
+export interface UsageContent {
+  request: ContentBody
+  response: ContentBody
 }
 
 export interface RelayStatus {

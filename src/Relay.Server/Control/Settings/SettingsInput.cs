@@ -34,6 +34,15 @@ internal sealed record SettingsInput
     /// <summary>Seconds of upstream silence before a body read is ended, 1–3600.</summary>
     public int? StreamIdleTimeoutSeconds { get; init; }
 
+    /// <summary>Store request and response bodies of inference requests (encrypted); off by default.</summary>
+    public bool? LogContent { get; init; }
+
+    /// <summary>Days stored content is kept, 1–365.</summary>
+    public int? ContentRetentionDays { get; init; }
+
+    /// <summary>Most bytes stored per direction of one request, 1024–4194304.</summary>
+    public int? ContentMaxBytes { get; init; }
+
     /// <summary>The fields for which null means "back to the process setting".</summary>
     public static readonly string[] ForwardingFields =
         ["stickyTtlSeconds", "maxAttempts", "streamFirstByteTimeoutSeconds", "firstByteTimeoutSeconds", "streamIdleTimeoutSeconds"];

@@ -43,6 +43,9 @@ internal sealed class SettingsService(IConfigStore store, SnapshotManager snapsh
             StreamFirstByteTimeoutSeconds = Forwarding("streamFirstByteTimeoutSeconds", input.StreamFirstByteTimeoutSeconds, current.StreamFirstByteTimeoutSeconds),
             FirstByteTimeoutSeconds = Forwarding("firstByteTimeoutSeconds", input.FirstByteTimeoutSeconds, current.FirstByteTimeoutSeconds),
             StreamIdleTimeoutSeconds = Forwarding("streamIdleTimeoutSeconds", input.StreamIdleTimeoutSeconds, current.StreamIdleTimeoutSeconds),
+            LogContent = input.LogContent ?? current.LogContent,
+            ContentRetentionDays = input.ContentRetentionDays ?? current.ContentRetentionDays,
+            ContentMaxBytes = input.ContentMaxBytes ?? current.ContentMaxBytes,
         };
         if (updated.Validate() is { } invalid)
         {
@@ -56,6 +59,11 @@ internal sealed class SettingsService(IConfigStore store, SnapshotManager snapsh
 
         await store.SetSettingAsync(RelaySettings.StorageName, RelaySettingsJson.Serialize(updated, stored), cancellationToken).ConfigureAwait(false);
         ControlLog.SettingsUpdated(logger);
+        if (updated.LogContent != current.LogContent)
+        {
+            ControlLog.ContentLoggingChanged(logger, updated.LogContent);
+        }
+
         await snapshots.RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
         return await GetAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -16,7 +16,10 @@ internal sealed record SettingsView(
     int MaxAttempts,
     int StreamFirstByteTimeoutSeconds,
     int FirstByteTimeoutSeconds,
-    int StreamIdleTimeoutSeconds)
+    int StreamIdleTimeoutSeconds,
+    bool LogContent,
+    int ContentRetentionDays,
+    int ContentMaxBytes)
 {
     /// <summary>Names of the forwarding settings that are overridden live (the rest show the process setting).</summary>
     public IReadOnlyList<string> Overridden { get; init; } = [];
@@ -33,7 +36,10 @@ internal sealed record SettingsView(
             effective.MaxAttempts,
             (int)effective.StreamFirstByteTimeout.TotalSeconds,
             (int)effective.FirstByteTimeout.TotalSeconds,
-            (int)effective.StreamIdleTimeout.TotalSeconds)
+            (int)effective.StreamIdleTimeout.TotalSeconds,
+            settings.LogContent,
+            settings.ContentRetentionDays,
+            settings.ContentMaxBytes)
         {
             Overridden =
             [

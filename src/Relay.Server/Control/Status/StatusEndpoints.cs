@@ -17,7 +17,7 @@ internal static class StatusEndpoints
                     info.StartedAt,
                     inFlight.Count,
                     CountAccounts(snapshots.Current, hotState, time.GetUtcNow()),
-                    new UsageQueueView(recorder.Pending, recorder.Dropped))))
+                    new UsageQueueView(recorder.Pending, recorder.Dropped, recorder.ContentDropped))))
             .WithTags("Status")
             .WithName("GetStatus")
             .WithSummary("Live status: version, start time, requests in flight, accounts by state, and the usage write queue.")

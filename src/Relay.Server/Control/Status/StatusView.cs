@@ -6,5 +6,8 @@ internal sealed record StatusView(string Version, DateTimeOffset StartedAt, int 
 /// <summary>Accounts by the state their view shows (<c>status.state</c>); the states add up to <see cref="Total"/>.</summary>
 internal sealed record AccountCounts(int Total, int Active, int Cooling, int Error, int Disabled);
 
-/// <summary>Usage events accepted but not yet written, and those lost since start because the queue was full or the store failed.</summary>
-internal sealed record UsageQueueView(int Pending, long Dropped);
+/// <summary>
+/// Usage events accepted but not yet written, those lost since start because the queue was full or the store failed,
+/// and logged contents not stored because the queue's content budget was spent (their events were recorded).
+/// </summary>
+internal sealed record UsageQueueView(int Pending, long Dropped, long ContentDropped);

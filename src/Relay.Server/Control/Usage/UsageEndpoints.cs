@@ -3,6 +3,9 @@ namespace Relay.Server.Control.Usage;
 /// <summary>The <c>/api/usage</c> report, the <c>/api/usage/series</c> time series and the <c>/api/usage/events</c> log.</summary>
 internal static class UsageEndpoints
 {
+    /// <summary>Response header of <c>DELETE /api/usage/content</c>: how many events' content was deleted.</summary>
+    public const string DeletedCountHeader = "Relay-Deleted-Count";
+
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder api)
     {
         api.MapGet("/usage", async (string? from, string? to, string? groupBy, string? key, string? account, string? model, string? group, UsageService service, CancellationToken ct) =>
@@ -47,6 +50,27 @@ internal static class UsageEndpoints
             .WithSummary("Every matching event as CSV (newest first), streamed as a download. Same filters as /api/usage/events.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesControlError(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/usage/events/{id}/content", async (string id, UsageService service, CancellationToken ct) =>
+                ControlResults.From(await service.ContentAsync(id, ct).ConfigureAwait(false)))
+            .WithTags("Usage")
+            .WithName("GetUsageEventContent")
+            .WithSummary("The logged request and response of one event, as UTF-8 text (stored only while the setting logContent is on).")
+            .WithDescription("'bytes' is each body's full length and 'truncated' says whether only its first contentMaxBytes were stored. 404 when the event does not exist or has no stored content.")
+            .Produces<UsageContentView>()
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
+        api.MapDelete("/usage/content", async (HttpResponse response, UsageService service, ILogger<UsageService> logger, CancellationToken ct) =>
+            {
+                var deleted = await service.DeleteAllContentAsync(ct).ConfigureAwait(false);
+                ControlLog.ContentDeleted(logger, deleted);
+                response.Headers[DeletedCountHeader] = deleted.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.NoContent();
+            })
+            .WithTags("Usage")
+            .WithName("DeleteUsageContent")
+            .WithSummary("Delete all stored request and response content now (the usage events stay); the count is in the Relay-Deleted-Count header.")
+            .Produces(StatusCodes.Status204NoContent);
         return api;
     }
 }

@@ -6,8 +6,9 @@ namespace Relay.Server.Control.Usage;
 
 /// <summary>
 /// One event of <c>GET /api/usage/events</c>. Every member is always written (null included), so each row of a table
-/// has the same columns; names are the current ones (null once the key, account or group is deleted). There is no
-/// field that could hold prompt or completion content: none is ever stored.
+/// has the same columns; names are the current ones (null once the key, account or group is deleted). No field holds
+/// prompt or completion content: <see cref="HasContent"/> only says whether logged content exists
+/// (<c>GET /api/usage/events/{id}/content</c> reads it).
 /// </summary>
 internal sealed record UsageEventView(
     string Id,
@@ -32,7 +33,8 @@ internal sealed record UsageEventView(
     long CacheWrite5mTokens,
     long CacheWrite1hTokens,
     long CacheReadTokens,
-    decimal Cost)
+    decimal Cost,
+    bool HasContent)
 {
     public static UsageEventView From(StoredUsageEvent stored, RelaySnapshot snapshot)
     {
@@ -60,7 +62,8 @@ internal sealed record UsageEventView(
             e.Tokens.CacheWrite5m,
             e.Tokens.CacheWrite1h,
             e.Tokens.CacheRead,
-            e.Cost);
+            e.Cost,
+            stored.HasContent);
     }
 }
 

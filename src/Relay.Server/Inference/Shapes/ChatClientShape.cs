@@ -26,6 +26,5 @@ internal sealed class ChatClientShape : ClientShape
         return true;
     }
 
-    public override Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null) =>
-        WriteJsonAsync(context, status, ChatErrors.Body(type, message, param), retryAfter);
+    protected override byte[] ErrorBody(string type, string message, string? param) => ChatErrors.Body(type, message, param);
 }

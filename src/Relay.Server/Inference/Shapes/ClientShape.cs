@@ -18,7 +18,20 @@ internal abstract class ClientShape
     /// <summary>Writes one of Relay's own errors (never an upstream's) in this shape.</summary>
     /// <param name="type">An Anthropic error type, e.g. <c>rate_limit_error</c>; shapes translate it.</param>
     /// <param name="param">The request field at fault, for shapes that report it (OpenAI's <c>param</c>).</param>
-    public abstract Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null);
+    public Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null) =>
+        WriteJsonAsync(context, status, ErrorBody(type, message, param), retryAfter);
+
+    /// <summary>Like <see cref="WriteErrorAsync(HttpContext, int, string, string, TimeSpan?, string?)"/> for an inference request: the body also goes to its content capture, if any.</summary>
+    public Task WriteErrorAsync(RelayRequest request, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = ErrorBody(type, message, param);
+        request.Capture?.Append(body);
+        return WriteJsonAsync(request.Http, status, body, retryAfter);
+    }
+
+    /// <summary>The JSON body of one of Relay's own errors in this shape.</summary>
+    protected abstract byte[] ErrorBody(string type, string message, string? param);
 
     /// <summary>Sets the status and <c>retry-after</c> and writes a JSON body.</summary>
     protected static Task WriteJsonAsync(HttpContext context, int status, byte[] body, TimeSpan? retryAfter)

@@ -28,6 +28,5 @@ internal sealed class MessagesClientShape : ClientShape
         return true;
     }
 
-    public override Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null) =>
-        WriteJsonAsync(context, status, AnthropicErrors.Body(type, message), retryAfter);
+    protected override byte[] ErrorBody(string type, string message, string? param) => AnthropicErrors.Body(type, message);
 }

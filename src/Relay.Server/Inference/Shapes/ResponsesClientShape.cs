@@ -28,6 +28,5 @@ internal sealed class ResponsesClientShape : ClientShape
         return true;
     }
 
-    public override Task WriteErrorAsync(HttpContext context, int status, string type, string message, TimeSpan? retryAfter = null, string? param = null) =>
-        WriteJsonAsync(context, status, ResponsesErrors.Body(ChatErrors.TypeFor(type), message, param, type), retryAfter);
+    protected override byte[] ErrorBody(string type, string message, string? param) => ResponsesErrors.Body(ChatErrors.TypeFor(type), message, param, type);
 }
