@@ -41,10 +41,16 @@ internal sealed class Forwarder(UpstreamHttp upstream)
             return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
         }
 
+        // The account's own route: its proxy's handler, or the direct one (null: a proxy that cannot be read, so nothing is sent).
+        if (upstream.InvokerFor(account) is not { } invoker)
+        {
+            return AttemptResult.Failover(FailureKind.Network, "proxy unusable (the stored proxy URL cannot be read)");
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await upstream.Invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            response = await invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
@@ -56,7 +62,10 @@ internal sealed class Forwarder(UpstreamHttp upstream)
         }
         catch (HttpRequestException ex)
         {
-            return AttemptResult.Failover(FailureKind.Network, $"upstream unreachable ({ex.HttpRequestError})");
+            // Through a proxy, a refused or unreachable proxy is this account's connect failure; the endpoint carries no credentials.
+            return AttemptResult.Failover(FailureKind.Network, account.Proxy is { } proxy
+                ? $"upstream unreachable through proxy {proxy.Endpoint} ({ex.HttpRequestError})"
+                : $"upstream unreachable ({ex.HttpRequestError})");
         }
 
         using (response)
