@@ -71,6 +71,13 @@ internal sealed class Forwarder(UpstreamHttp upstream)
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (status == StatusCodes.Status407ProxyAuthenticationRequired && account.Proxy is { } refusing)
+            {
+                // The account's HTTP proxy, not the upstream, refused (plain-http targets see the proxy's answer as the response):
+                // a connect failure of this account, never passed to the client.
+                return AttemptResult.Failover(FailureKind.Network, $"proxy {refusing.Endpoint} refused the credentials (407)");
+            }
+
             if (Classify(status) is { } failure)
             {
                 return await ReadFailureAsync(response, failure, timeout.Token).ConfigureAwait(false);

@@ -23,18 +23,21 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
     private readonly RelayOptions _options;
     private readonly ILogger<UpstreamHttp> _logger;
     private readonly TimeProvider _time;
+    private readonly Action<SocketsHttpHandler>? _configureHandler;
     private readonly SocketsHttpHandler _direct;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ProxyRoute> _routes = new(StringComparer.Ordinal);
     private HashSet<string> _inUse = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    public UpstreamHttp(RelayOptions options, ILogger<UpstreamHttp> logger, TimeProvider time)
+    /// <param name="configureHandler">Applied to every handler the pool creates, after Relay's own settings (tests trust their own TLS certificate with it).</param>
+    public UpstreamHttp(RelayOptions options, ILogger<UpstreamHttp> logger, TimeProvider time, Action<SocketsHttpHandler>? configureHandler = null)
     {
         _options = options;
         _logger = logger;
         _time = time;
-        _direct = CreateHandler(options, proxy: null);
+        _configureHandler = configureHandler;
+        _direct = CreateHandler(proxy: null);
         Invoker = new HttpMessageInvoker(_direct, disposeHandler: false);
     }
 
@@ -124,7 +127,7 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_routes.TryGetValue(proxy.Url, out route))
             {
-                route = new ProxyRoute(proxy.Url, proxy.Endpoint, CreateHandler(_options, proxy));
+                route = new ProxyRoute(proxy.Url, proxy.Endpoint, CreateHandler(proxy));
                 _routes.Add(proxy.Url, route);
                 Log.ProxyHandlerCreated(_logger, proxy.Endpoint);
 
@@ -147,36 +150,60 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
         return route;
     }
 
+    /// <summary>Releases routes retired for at least the grace period; waits again for those retired more recently.</summary>
     private async Task ReleaseLaterAsync()
     {
         var grace = RetireGrace;
-        await Task.Delay(grace, _time).ConfigureAwait(false);
-        List<ProxyRoute> released = [];
-        lock (_gate)
+        var wait = grace;
+        while (true)
         {
-            foreach (var route in _routes.Values)
+            await Task.Delay(wait, _time).ConfigureAwait(false);
+            List<ProxyRoute> released = [];
+            TimeSpan? next = null;
+            lock (_gate)
             {
-                if (route.RetiredAt is { } retiredAt && _time.GetElapsedTime(retiredAt) >= grace)
+                foreach (var route in _routes.Values)
                 {
-                    released.Add(route);
+                    if (route.RetiredAt is not { } retiredAt)
+                    {
+                        continue;
+                    }
+
+                    var left = grace - _time.GetElapsedTime(retiredAt);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        released.Add(route);
+                    }
+                    else if (next is null || left < next)
+                    {
+                        // A timer may fire a little early, and another route may have retired meanwhile.
+                        next = left;
+                    }
+                }
+
+                foreach (var route in released)
+                {
+                    _routes.Remove(route.Url);
+                    route.IsDisposed = true;
                 }
             }
 
             foreach (var route in released)
             {
-                _routes.Remove(route.Url);
-                route.IsDisposed = true;
+                route.Dispose();
+                Log.ProxyHandlerReleased(_logger, route.Display);
             }
-        }
 
-        foreach (var route in released)
-        {
-            route.Dispose();
-            Log.ProxyHandlerReleased(_logger, route.Display);
+            if (next is not { } remaining)
+            {
+                return;
+            }
+
+            wait = remaining + TimeSpan.FromMilliseconds(1);
         }
     }
 
-    private static SocketsHttpHandler CreateHandler(RelayOptions options, OutboundProxy? proxy)
+    private SocketsHttpHandler CreateHandler(OutboundProxy? proxy)
     {
         var handler = new SocketsHttpHandler
         {
@@ -185,7 +212,7 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
+            ConnectTimeout = TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds),
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
 
@@ -204,6 +231,7 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
             handler.DefaultProxyCredentials = null;
         }
 
+        _configureHandler?.Invoke(handler);
         return handler;
     }
 
