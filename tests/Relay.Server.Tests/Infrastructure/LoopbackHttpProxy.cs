@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Relay.Server.Tests.Infrastructure;
@@ -15,30 +16,42 @@ public sealed class LoopbackHttpProxy : LoopbackProxy
 {
     private const int MaxHeadBytes = 64 * 1024;
     private readonly string? _expectedAuthorization;
+    private readonly X509Certificate2? _tls;
     private readonly ConcurrentQueue<string> _methods = new();
     private int _tunnels;
     private int _forwarded;
     private int _rejected;
+    private int _handshakes;
 
-    private LoopbackHttpProxy(string? userName, string? password)
+    private LoopbackHttpProxy(string? userName, string? password, X509Certificate2? tls)
     {
+        _tls = tls;
         if (userName is not null)
         {
             _expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}"));
         }
     }
 
-    /// <summary>Starts a proxy; with <paramref name="userName"/> it requires those Basic credentials.</summary>
-    public static LoopbackHttpProxy Start(string? userName = null, string? password = null)
+    /// <summary>
+    /// Starts a proxy; with <paramref name="userName"/> it requires those Basic credentials; with <paramref name="tls"/>
+    /// clients talk TLS to the proxy itself (an https:// proxy).
+    /// </summary>
+    public static LoopbackHttpProxy Start(string? userName = null, string? password = null, X509Certificate2? tls = null)
     {
-        var proxy = new LoopbackHttpProxy(userName, password);
+        var proxy = new LoopbackHttpProxy(userName, password, tls);
         proxy.Listen();
         return proxy;
     }
 
-    /// <summary><c>http://127.0.0.1:PORT</c>, with credentials when given.</summary>
-    public string Url(string? userName = null, string? password = null) =>
-        userName is null ? $"http://127.0.0.1:{Port}" : $"http://{Uri.EscapeDataString(userName)}:{Uri.EscapeDataString(password ?? "")}@127.0.0.1:{Port}";
+    /// <summary><c>http://127.0.0.1:PORT</c> (<c>https://</c> with TLS), with credentials when given.</summary>
+    public string Url(string? userName = null, string? password = null)
+    {
+        var scheme = _tls is null ? "http" : "https";
+        return userName is null ? $"{scheme}://127.0.0.1:{Port}" : $"{scheme}://{Uri.EscapeDataString(userName)}:{Uri.EscapeDataString(password ?? "")}@127.0.0.1:{Port}";
+    }
+
+    /// <summary>TLS handshakes with clients completed (https:// proxy only).</summary>
+    public int TlsHandshakes => Volatile.Read(ref _handshakes);
 
     /// <summary>Request methods received (CONNECT or the forwarded method), authenticated or not, in order.</summary>
     public IReadOnlyList<string> Methods => [.. _methods];
@@ -52,7 +65,25 @@ public sealed class LoopbackHttpProxy : LoopbackProxy
     /// <summary>Requests answered 407.</summary>
     public int Rejected => Volatile.Read(ref _rejected);
 
-    protected override async Task ServeAsync(NetworkStream client, CancellationToken cancellationToken)
+    protected override async Task ServeAsync(Stream client, CancellationToken cancellationToken)
+    {
+        if (_tls is not null)
+        {
+            var tls = new SslStream(client, leaveInnerStreamOpen: false);
+            await using (tls)
+            {
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _tls }, cancellationToken);
+                Interlocked.Increment(ref _handshakes);
+                await ServeHttpAsync(tls, cancellationToken);
+            }
+
+            return;
+        }
+
+        await ServeHttpAsync(client, cancellationToken);
+    }
+
+    private async Task ServeHttpAsync(Stream client, CancellationToken cancellationToken)
     {
         var head = await ReadHeadAsync(client, cancellationToken);
         if (head is null)

@@ -60,7 +60,7 @@ public abstract class LoopbackProxy : IAsyncDisposable
     }
 
     /// <summary>Handles one client connection; returning closes it.</summary>
-    protected abstract Task ServeAsync(NetworkStream client, CancellationToken cancellationToken);
+    protected abstract Task ServeAsync(Stream client, CancellationToken cancellationToken);
 
     /// <summary>Connects to a target on behalf of a client, recording it.</summary>
     protected async Task<NetworkStream> ConnectAsync(string host, int port, CancellationToken cancellationToken)

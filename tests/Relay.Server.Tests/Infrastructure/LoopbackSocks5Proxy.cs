@@ -39,7 +39,7 @@ public sealed class LoopbackSocks5Proxy : LoopbackProxy
     public int AuthFailures => Volatile.Read(ref _authFailures);
     public int AuthSuccesses => Volatile.Read(ref _authSuccesses);
 
-    protected override async Task ServeAsync(NetworkStream client, CancellationToken cancellationToken)
+    protected override async Task ServeAsync(Stream client, CancellationToken cancellationToken)
     {
         // Greeting: VER, NMETHODS, METHODS.
         var two = new byte[2];
@@ -122,7 +122,7 @@ public sealed class LoopbackSocks5Proxy : LoopbackProxy
     }
 
     /// <summary>RFC 1929: VER=1, ULEN, UNAME, PLEN, PASSWD → VER=1, STATUS (0 = success).</summary>
-    private async Task<bool> AuthenticateAsync(NetworkStream client, CancellationToken cancellationToken)
+    private async Task<bool> AuthenticateAsync(Stream client, CancellationToken cancellationToken)
     {
         var header = new byte[2];
         await client.ReadExactlyAsync(header, cancellationToken);

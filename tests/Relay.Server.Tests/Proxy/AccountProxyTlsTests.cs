@@ -79,6 +79,24 @@ public sealed class AccountProxyTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_https_proxy_is_spoken_to_over_tls_and_tunnels_to_the_upstream()
+    {
+        await using var proxy = LoopbackHttpProxy.Start(tls: _certificate);
+        var prefix = "ok-tls-https-proxy";
+        await _relay.CreateAccountAsync(new AccountSpec { Name = prefix, BaseUrl = _fake.TlsBaseUrl(prefix), Proxy = proxy.Url() });
+        var key = await _relay.CreateKeyAsync();
+        using var client = _relay.CreateClient(key.Key);
+
+        using var response = await client.PostAsync("v1/messages", Requests.Json(Requests.Messages()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("https://", proxy.Url(), StringComparison.Ordinal);
+        Assert.True(proxy.TlsHandshakes >= 1);
+        Assert.Equal(1, proxy.Tunnels);
+        Assert.Contains(_fake.Requests(prefix)[0].RemotePort, proxy.OutboundPorts);
+    }
+
+    [Fact]
     public async Task An_https_upstream_is_reached_through_socks5()
     {
         await using var socks = LoopbackSocks5Proxy.Start();
