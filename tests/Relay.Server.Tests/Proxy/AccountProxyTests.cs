@@ -51,6 +51,7 @@ public sealed class AccountProxyTests(UpstreamFixture upstream) : ProxyTestBase(
         // SOCKS5: authenticated tunnels (kept alive, so possibly fewer than requests) carrying exactly the SOCKS account's requests.
         Assert.InRange(socks.Tunnels, 1, 3);
         Assert.Equal(0, socks.AuthFailures);
+        Assert.Equal(socks.Tunnels, socks.AuthSuccesses);
         Assert.All(socks.Targets, t => Assert.Equal(fakeTarget, t));
         Assert.All(Fake.Requests(socksPrefix), r => Assert.Contains(r.RemotePort, socks.OutboundPorts));
 
@@ -75,7 +76,9 @@ public sealed class AccountProxyTests(UpstreamFixture upstream) : ProxyTestBase(
     {
         var wrongPassword = "wrong-pw-" + RelayServer.RandomToken(12);
         Relay.AddKnownSecret(wrongPassword);
-        await using var socks = LoopbackSocks5Proxy.Start("relay", "right-pw-" + RelayServer.RandomToken(12));
+        var rightPassword = "right-pw-" + RelayServer.RandomToken(12);
+        Relay.AddKnownSecret(rightPassword);
+        await using var socks = LoopbackSocks5Proxy.Start("relay", rightPassword);
         var (refused, refusedPrefix) = await AddProxiedAccountAsync("ok", socks.Url("relay", wrongPassword), priority: 1);
         var (_, fallbackPrefix) = await AddAccountAsync("ok", priority: 2);
         var (_, client) = await NewClientAsync();
@@ -98,7 +101,9 @@ public sealed class AccountProxyTests(UpstreamFixture upstream) : ProxyTestBase(
     {
         var wrongPassword = "wrong-pw-" + RelayServer.RandomToken(12);
         Relay.AddKnownSecret(wrongPassword);
-        await using var http = LoopbackHttpProxy.Start("relay", "right-pw-" + RelayServer.RandomToken(12));
+        var rightPassword = "right-pw-" + RelayServer.RandomToken(12);
+        Relay.AddKnownSecret(rightPassword);
+        await using var http = LoopbackHttpProxy.Start("relay", rightPassword);
         var (refused, refusedPrefix) = await AddProxiedAccountAsync("ok", http.Url("relay", wrongPassword), priority: 1);
         var (_, fallbackPrefix) = await AddAccountAsync("ok", priority: 2);
         var (_, client) = await NewClientAsync();
