@@ -1,7 +1,40 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Relay.Core.Security;
+
 namespace Relay.Storage.Tests;
 
 public sealed class AccountStoreTests
 {
+    [Fact]
+    public async Task A_proxy_is_stored_encrypted_and_round_trips()
+    {
+        using var db = await TempDatabase.CreateAsync();
+        var protector = new SecretProtector(RandomNumberGenerator.GetBytes(SecretProtector.KeySize));
+        const string Url = "socks5://alice:pr0xy-Passw0rd@proxy.internal:1080";
+        await db.Config.InsertAccountAsync(Records.Account("acc_px") with { ProxyCiphertext = protector.Protect(Url) });
+        await db.Config.InsertAccountAsync(Records.Account("acc_direct"));
+
+        var read = await db.Config.GetAccountAsync("acc_px");
+        Assert.Equal(Url, protector.Unprotect(read!.ProxyCiphertext!));
+        Assert.Null((await db.Config.GetAccountAsync("acc_direct"))!.ProxyCiphertext);
+
+        // What is on disk: ciphertext only, neither the password nor any other part of the URL in clear.
+        await using var connection = await db.Database.OpenAsync();
+        var stored = await connection.ExecuteScalarAsync<byte[]>("SELECT proxy FROM accounts WHERE id = 'acc_px'");
+        var asText = Encoding.UTF8.GetString(stored!);
+        Assert.DoesNotContain("pr0xy-Passw0rd", asText, StringComparison.Ordinal);
+        Assert.DoesNotContain("proxy.internal", asText, StringComparison.Ordinal);
+        Assert.Null(await connection.ExecuteScalarAsync<byte[]?>("SELECT proxy FROM accounts WHERE id = 'acc_direct'"));
+
+        // Updating something else keeps it; clearing it clears it.
+        await db.Config.UpdateAccountAsync(read with { Priority = 1 });
+        Assert.NotNull((await db.Config.GetAccountAsync("acc_px"))!.ProxyCiphertext);
+        await db.Config.UpdateAccountAsync(read with { ProxyCiphertext = null });
+        Assert.Null((await db.Config.GetAccountAsync("acc_px"))!.ProxyCiphertext);
+    }
+
     [Fact]
     public async Task Openai_shapes_and_azure_settings_round_trip()
     {

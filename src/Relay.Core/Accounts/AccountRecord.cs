@@ -15,6 +15,12 @@ public sealed record AccountRecord
     public string BaseUrl { get; init; } = DefaultBaseUrls.Anthropic;
     public required byte[] SecretCiphertext { get; init; }
 
+    /// <summary>
+    /// The egress proxy URL (<see cref="OutboundProxy"/>) as AES-GCM ciphertext under the same key as the secret: the
+    /// URL may carry credentials. Null: the account connects directly.
+    /// </summary>
+    public byte[]? ProxyCiphertext { get; init; }
+
     /// <summary>Lower numbers are tried first.</summary>
     public int Priority { get; init; } = 50;
 

@@ -11,10 +11,11 @@ public sealed class AccountEntry
 {
     private readonly ModelMatcher _models;
 
-    public AccountEntry(AccountRecord record, string? secret, string? unusableReason)
+    public AccountEntry(AccountRecord record, string? secret, string? unusableReason, OutboundProxy? proxy = null)
     {
         Record = record;
         Secret = secret;
+        Proxy = proxy;
         UnusableReason = unusableReason;
         _models = new ModelMatcher(record.Models);
         BaseUrl = record.BaseUrl.TrimEnd('/');
@@ -102,7 +103,10 @@ public sealed class AccountEntry
     /// <summary>Why the account cannot be used whatever its health (e.g. its secret does not decrypt under this master key).</summary>
     public string? UnusableReason { get; }
 
-    public bool IsUsable => Enabled && Secret is not null;
+    /// <summary>The egress proxy all of this account's upstream traffic goes through; null = direct.</summary>
+    public OutboundProxy? Proxy { get; }
+
+    public bool IsUsable => Enabled && Secret is not null && UnusableReason is null;
 
     /// <summary>This account alone, as the pool of a key dedicated to it (built once, not per request).</summary>
     public AccountPool AsDedicatedPool => _dedicatedPool ??= AccountPool.Dedicated(this);

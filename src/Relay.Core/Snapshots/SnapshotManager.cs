@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Relay.Core.Accounts;
 using Relay.Core.Pricing;
 using Relay.Core.Policies;
 using Relay.Core.Security;
@@ -47,18 +48,7 @@ public sealed partial class SnapshotManager(
             var policies = (await store.ListPoliciesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Id, StringComparer.Ordinal);
             var settings = RelaySettingsJson.Parse(await store.GetSettingAsync(RelaySettings.StorageName, cancellationToken).ConfigureAwait(false));
 
-            var accountEntries = accounts.Select(record =>
-            {
-                try
-                {
-                    return new AccountEntry(record, protector.Unprotect(record.SecretCiphertext), null);
-                }
-                catch (SecretDecryptionException)
-                {
-                    Log.SecretUnreadable(logger, record.Id);
-                    return new AccountEntry(record, null, "The stored secret cannot be decrypted with this master key.");
-                }
-            });
+            var accountEntries = accounts.Select(Entry);
 
             var snapshot = new RelaySnapshot(
                 version,
@@ -86,6 +76,45 @@ public sealed partial class SnapshotManager(
         }
     }
 
+    /// <summary>
+    /// Decrypts the secret and the proxy URL. An account whose proxy cannot be read is unusable rather than direct:
+    /// its traffic must go through its proxy or nowhere.
+    /// </summary>
+    private AccountEntry Entry(AccountRecord record)
+    {
+        string secret;
+        try
+        {
+            secret = protector.Unprotect(record.SecretCiphertext);
+        }
+        catch (SecretDecryptionException)
+        {
+            Log.SecretUnreadable(logger, record.Id);
+            return new AccountEntry(record, null, "The stored secret cannot be decrypted with this master key.");
+        }
+
+        if (record.ProxyCiphertext is not { } proxyCiphertext)
+        {
+            return new AccountEntry(record, secret, null);
+        }
+
+        try
+        {
+            if (OutboundProxy.TryParse(protector.Unprotect(proxyCiphertext), out var proxy, out _))
+            {
+                return new AccountEntry(record, secret, null, proxy);
+            }
+
+            Log.ProxyUnreadable(logger, record.Id);
+            return new AccountEntry(record, secret, "The stored proxy URL is not valid; set the account's proxy again.");
+        }
+        catch (SecretDecryptionException)
+        {
+            Log.ProxyUnreadable(logger, record.Id);
+            return new AccountEntry(record, secret, "The stored proxy URL cannot be decrypted with this master key.");
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1001, LogLevel.Debug, "Configuration snapshot {Version} built: {Accounts} accounts, {Keys} keys")]
@@ -93,5 +122,8 @@ public sealed partial class SnapshotManager(
 
         [LoggerMessage(1002, LogLevel.Error, "Account {AccountId}: stored secret cannot be decrypted with the current master key; the account is unusable until its secret is set again")]
         public static partial void SecretUnreadable(ILogger logger, string accountId);
+
+        [LoggerMessage(1003, LogLevel.Error, "Account {AccountId}: stored proxy URL cannot be read with the current master key; the account is unusable until its proxy is set again")]
+        public static partial void ProxyUnreadable(ILogger logger, string accountId);
     }
 }

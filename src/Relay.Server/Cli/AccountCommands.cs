@@ -26,6 +26,7 @@ internal static class AccountCommands
         ["--limit"] = FlagKind.List,
         ["--shapes"] = FlagKind.List,
         ["--azure-api-version"] = FlagKind.Value,
+        ["--proxy"] = FlagKind.Value,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
     };
@@ -141,6 +142,9 @@ internal static class AccountCommands
             // "none" turns an Azure account back into a plain OpenAI one.
             Azure = parsed.String("--azure-api-version") is { } version && version != "none" ? new AzureInput { ApiVersion = version } : null,
             AzureGiven = parsed.Has("--azure-api-version"),
+
+            // --proxy "" removes the account's proxy.
+            Proxy = parsed.String("--proxy"),
         };
     }
 

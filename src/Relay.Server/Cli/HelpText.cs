@@ -16,9 +16,10 @@ internal static class HelpText
                              [--platform anthropic|openai] [--type api-key] [--disabled]
                              [--shapes chat,responses] [--azure-api-version V|none]
                              [--groups ID,ID ...] [--shared true|false] [--limit RULE ...]
+                             [--proxy http|https|socks5|socks5h://[USER:PASS@]HOST:PORT]
           relay accounts list
           relay accounts get ID
-          relay accounts update ID [same options; --enabled true|false; --secret replaces it]
+          relay accounts update ID [same options; --enabled true|false; --secret replaces it; --proxy "" removes it]
           relay accounts delete ID
           relay accounts reset ID
           (--secret - reads the secret from stdin)

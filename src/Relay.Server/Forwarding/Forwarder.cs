@@ -41,10 +41,16 @@ internal sealed class Forwarder(UpstreamHttp upstream)
             return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
         }
 
+        // The account's own route: its proxy's handler, or the direct one (null: a proxy that cannot be read, so nothing is sent).
+        if (upstream.InvokerFor(account) is not { } invoker)
+        {
+            return AttemptResult.Failover(FailureKind.Network, "proxy unusable (the stored proxy URL cannot be read)");
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await upstream.Invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            response = await invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
@@ -56,12 +62,22 @@ internal sealed class Forwarder(UpstreamHttp upstream)
         }
         catch (HttpRequestException ex)
         {
-            return AttemptResult.Failover(FailureKind.Network, $"upstream unreachable ({ex.HttpRequestError})");
+            // Through a proxy, a refused or unreachable proxy is this account's connect failure; the endpoint carries no credentials.
+            return AttemptResult.Failover(FailureKind.Network, account.Proxy is { } proxy
+                ? $"upstream unreachable through proxy {proxy.Endpoint} ({ex.HttpRequestError})"
+                : $"upstream unreachable ({ex.HttpRequestError})");
         }
 
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (status == StatusCodes.Status407ProxyAuthenticationRequired && account.Proxy is { } refusing)
+            {
+                // The account's HTTP proxy, not the upstream, refused (plain-http targets see the proxy's answer as the response):
+                // a connect failure of this account, never passed to the client.
+                return AttemptResult.Failover(FailureKind.Network, $"proxy {refusing.Endpoint} refused the credentials (407)");
+            }
+
             if (Classify(status) is { } failure)
             {
                 return await ReadFailureAsync(response, failure, timeout.Token).ConfigureAwait(false);

@@ -17,7 +17,10 @@ internal static partial class UpstreamErrorText
     {
         ArgumentNullException.ThrowIfNull(account);
         var message = string.IsNullOrWhiteSpace(result.UpstreamMessage) ? result.Reason ?? "upstream attempt failed" : result.UpstreamMessage;
-        return Scrub(message, account.Secret);
+        message = Scrub(message, account.Secret);
+
+        // A proxy's password is a secret too (a proxy may echo it in an error page).
+        return account.Proxy?.Password is { Length: >= 4 } password ? message.Replace(password, Mask, StringComparison.Ordinal) : message;
     }
 
     public static string Scrub(string message, string? secret)

@@ -62,6 +62,9 @@ internal static class RelayServices
         services.AddSingleton<ISnapshotPreparer, LimitSeeder>();
         services.TryAddSingleton<MeService>();
         services.TryAddSingleton<UpstreamHttp>();
+
+        // Carries each proxy's handler over to the new snapshot and releases those no account uses any more.
+        services.AddSingleton<ISnapshotPreparer>(sp => sp.GetRequiredService<UpstreamHttp>());
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<InferenceProxy>();
         services.TryAddSingleton<InFlightRequests>();

@@ -7,14 +7,14 @@ namespace Relay.Storage.Sqlite;
 public sealed partial class SqliteConfigStore
 {
     private const string InsertAccount = """
-        INSERT INTO accounts (id, name, platform, type, base_url, secret, priority, weight, max_concurrency, models, model_map, shapes, azure_api_version, shared, limits, enabled, created_at, updated_at)
-        VALUES (@Id, @Name, @Platform, @Type, @BaseUrl, @Secret, @Priority, @Weight, @MaxConcurrency, @Models, @ModelMap, @Shapes, @AzureApiVersion, @Shared, @Limits, @Enabled, @CreatedAt, @UpdatedAt)
+        INSERT INTO accounts (id, name, platform, type, base_url, secret, priority, weight, max_concurrency, models, model_map, shapes, azure_api_version, proxy, shared, limits, enabled, created_at, updated_at)
+        VALUES (@Id, @Name, @Platform, @Type, @BaseUrl, @Secret, @Priority, @Weight, @MaxConcurrency, @Models, @ModelMap, @Shapes, @AzureApiVersion, @Proxy, @Shared, @Limits, @Enabled, @CreatedAt, @UpdatedAt)
         """;
 
     private const string UpdateAccount = """
         UPDATE accounts SET name = @Name, platform = @Platform, type = @Type, base_url = @BaseUrl, secret = @Secret,
             priority = @Priority, weight = @Weight, max_concurrency = @MaxConcurrency, models = @Models,
-            model_map = @ModelMap, shapes = @Shapes, azure_api_version = @AzureApiVersion, shared = @Shared, limits = @Limits, enabled = @Enabled, updated_at = @UpdatedAt
+            model_map = @ModelMap, shapes = @Shapes, azure_api_version = @AzureApiVersion, proxy = @Proxy, shared = @Shared, limits = @Limits, enabled = @Enabled, updated_at = @UpdatedAt
         WHERE id = @Id
         """;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -64,22 +65,38 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     /// <summary>How long <c>silent</c> and <c>stall</c> keep quiet (they end early when the caller goes away).</summary>
     public TimeSpan SilenceFor { get; set; } = TimeSpan.FromSeconds(30);
 
-    public static async Task<FakeAnthropicUpstream> StartAsync()
+    /// <param name="tlsCertificate">When given, the fake also listens with TLS (<see cref="TlsAddress"/>) under this certificate.</param>
+    public static async Task<FakeAnthropicUpstream> StartAsync(X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0);
+            if (tlsCertificate is not null)
+            {
+                k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tlsCertificate));
+            }
+        });
         var app = builder.Build();
         var fake = new FakeAnthropicUpstream(app);
         app.Run(fake.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        fake.Address = app.Urls.First().TrimEnd('/');
+        fake.Address = app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/');
+        fake.TlsAddress = app.Urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal))?.TrimEnd('/');
         return fake;
     }
 
+    /// <summary>https://127.0.0.1:PORT when started with a certificate, else null.</summary>
+    public string? TlsAddress { get; private set; }
+
     /// <summary>The baseUrl to give an account so that its requests play <paramref name="prefix"/>'s scenario.</summary>
     public string BaseUrl(string prefix) => $"{Address}/s/{prefix}";
+
+    /// <summary>Like <see cref="BaseUrl"/>, over TLS (<see cref="TlsAddress"/>).</summary>
+    public string TlsBaseUrl(string prefix) => $"{TlsAddress ?? throw new InvalidOperationException("The fake was started without TLS.")}/s/{prefix}";
 
     /// <summary>A base URL on a loopback port nothing listens on: connecting is refused.</summary>
     public static string ClosedPortUrl()
@@ -135,7 +152,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             rest,
             context.Request.QueryString.Value ?? string.Empty,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body.ToArray());
+            body.ToArray())
+        {
+            RemotePort = context.Connection.RemotePort,
+        };
         _requests.GetOrAdd(prefix, _ => new ConcurrentQueue<UpstreamRequest>()).Enqueue(request);
         using var registration = context.RequestAborted.Register(request.MarkAborted);
 
@@ -384,6 +404,9 @@ public sealed class UpstreamRequest
     }
 
     public int Sequence { get; }
+
+    /// <summary>The caller's port: tells which connection (direct, or a test proxy's outbound socket) carried the request.</summary>
+    public int RemotePort { get; init; }
     public string Prefix { get; }
     public string Method { get; }
 

@@ -55,6 +55,9 @@ public sealed record AccountSpec
     public int? MaxConcurrency { get; init; }
     public IReadOnlyDictionary<string, string>? ModelMap { get; init; }
     public IReadOnlyList<string>? Models { get; init; }
+
+    /// <summary>The account's egress proxy URL (its password, if any, should also be made a known secret).</summary>
+    public string? Proxy { get; init; }
 }
 
 /// <summary>An account as the Control API shows it.</summary>
@@ -108,6 +111,9 @@ public sealed class RelayServer : IAsyncDisposable
 
     /// <summary>Every secret this fixture created or was given: admin token, relay keys, account secrets.</summary>
     public IReadOnlyCollection<string> KnownSecrets => [.. _secrets];
+
+    /// <summary>Adds a secret the log check must never find (e.g. a proxy password).</summary>
+    public void AddKnownSecret(string secret) => _secrets.Add(secret);
 
     public static async Task<RelayServer> StartAsync(RelayServerOptions? options = null)
     {
@@ -203,6 +209,11 @@ public sealed class RelayServer : IAsyncDisposable
         if (spec.Models is { } models)
         {
             body["models"] = new JsonArray([.. models.Select(m => (JsonNode?)JsonValue.Create(m))]);
+        }
+
+        if (spec.Proxy is { } proxy)
+        {
+            body["proxy"] = proxy;
         }
 
         if (await UseControlApiAsync().ConfigureAwait(false))

@@ -15,7 +15,7 @@ internal static class AccountEndpoints
 
         accounts.MapPost("", async (HttpRequest request, AccountService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<AccountInput>(request, ct).ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<AccountInput>(request, ct, "proxy").ConfigureAwait(false);
                 return body.Error is { } error
                     ? ControlResults.Error(error)
                     : ControlResults.From(await service.CreateAsync(body.Value!.Value, ct).ConfigureAwait(false), StatusCodes.Status201Created);
@@ -35,10 +35,11 @@ internal static class AccountEndpoints
 
         accounts.MapPatch("/{id}", async (string id, HttpRequest request, AccountService service, CancellationToken ct) =>
             {
-                var body = await JsonBody.ReadAsync<AccountInput>(request, ct, "azure").ConfigureAwait(false);
+                var body = await JsonBody.ReadAsync<AccountInput>(request, ct, "azure", "proxy").ConfigureAwait(false);
                 return body.Error is { } error
                     ? ControlResults.Error(error)
-                    : ControlResults.From(await service.UpdateAsync(id, body.Value!.Value with { AzureGiven = body.Value.Fields.Contains("azure") }, ct).ConfigureAwait(false));
+                    : ControlResults.From(await service.UpdateAsync(
+                        id, body.Value!.Value with { AzureGiven = body.Value.Fields.Contains("azure"), ProxyGiven = body.Value.Fields.Contains("proxy") }, ct).ConfigureAwait(false));
             })
             .WithName("UpdateAccount")
             .WithSummary("Change some fields of an account; send 'secret' to replace the credential.")

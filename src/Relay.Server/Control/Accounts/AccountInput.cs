@@ -39,6 +39,16 @@ internal sealed record AccountInput
     /// <summary>Azure OpenAI settings; an explicit <c>null</c> on update makes the account plain OpenAI again (see <see cref="AzureGiven"/>).</summary>
     public AzureInput? Azure { get; init; }
 
+    /// <summary>
+    /// The egress proxy, <c>http|https|socks5|socks5h://[user:pass@]host:port</c>; a secret (it may carry credentials), stored
+    /// encrypted and never returned whole. <c>""</c> (or an explicit <c>null</c>, see <see cref="ProxyGiven"/>) removes it.
+    /// </summary>
+    public string? Proxy { get; init; }
+
+    /// <summary>True when the body named <c>proxy</c>, possibly as null; filled in by the endpoint, not from JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ProxyGiven { get; init; }
+
     /// <summary>True when the body named <c>azure</c>, possibly as null; filled in by the endpoint or the CLI, not from JSON.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool AzureGiven { get; init; }

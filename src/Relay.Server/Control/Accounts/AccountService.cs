@@ -24,7 +24,7 @@ internal sealed class AccountService(
         var accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = snapshots.Current;
         var now = time.GetUtcNow();
-        return [.. accounts.OrderBy(a => a.Priority).ThenBy(a => a.CreatedAt).Select(a => AccountView.From(a, snapshot, hotState, now))];
+        return [.. accounts.OrderBy(a => a.Priority).ThenBy(a => a.CreatedAt).Select(a => AccountView.From(a, ProxyView.Read(a, protector), snapshot, hotState, now))];
     }
 
     public async Task<Outcome<AccountView>> GetAsync(string id, CancellationToken cancellationToken)
@@ -42,7 +42,8 @@ internal sealed class AccountService(
         }
 
         var candidate = applied.Value!;
-        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: true)) is { } invalid)
+        var proxyError = AccountValidator.ValidateProxy(input.Proxy, out var proxy);
+        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: true) ?? proxyError) is { } invalid)
         {
             return invalid;
         }
@@ -52,6 +53,7 @@ internal sealed class AccountService(
         {
             Id = IdGenerator.New("acc"),
             SecretCiphertext = protector.Protect(input.Secret!),
+            ProxyCiphertext = proxy is null ? null : protector.Protect(proxy.Url),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -75,14 +77,18 @@ internal sealed class AccountService(
         }
 
         var candidate = applied.Value!;
-        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: false)) is { } invalid)
+        var proxyError = AccountValidator.ValidateProxy(input.Proxy, out var proxy);
+        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: false) ?? proxyError) is { } invalid)
         {
             return invalid;
         }
 
+        // A proxy given replaces the stored one; "" or an explicit null removes it; absent keeps it.
+        var proxyChanged = input.Proxy is not null || input.ProxyGiven;
         var account = candidate with
         {
             SecretCiphertext = input.Secret is null ? existing.SecretCiphertext : protector.Protect(input.Secret),
+            ProxyCiphertext = !proxyChanged ? existing.ProxyCiphertext : proxy is null ? null : protector.Protect(proxy.Url),
             UpdatedAt = time.GetUtcNow(),
         };
         if (!await store.UpdateAccountAsync(account, cancellationToken).ConfigureAwait(false))
@@ -200,7 +206,7 @@ internal sealed class AccountService(
         return stored is null ? NotFound(id) : View(stored);
     }
 
-    private AccountView View(AccountRecord account) => AccountView.From(account, snapshots.Current, hotState, time.GetUtcNow());
+    private AccountView View(AccountRecord account) => AccountView.From(account, ProxyView.Read(account, protector), snapshots.Current, hotState, time.GetUtcNow());
 
     private static ControlError NotFound(string id) => ControlError.NotFound($"No account with id '{id}'.");
 }

@@ -87,6 +87,21 @@ internal static class AccountValidator
         return null;
     }
 
+    /// <summary>
+    /// A given proxy must be <c>http|https|socks5|socks5h://[user:pass@]host:port</c>; blank means "remove it". The error
+    /// never repeats the URL, which may carry a password.
+    /// </summary>
+    public static ControlError? ValidateProxy(string? proxy, out OutboundProxy? parsed)
+    {
+        parsed = null;
+        if (string.IsNullOrWhiteSpace(proxy))
+        {
+            return null;
+        }
+
+        return OutboundProxy.TryParse(proxy, out parsed, out var error) ? null : ControlError.Invalid($"Field 'proxy' {error}.");
+    }
+
     /// <summary>A given secret must have content; it can be replaced but never cleared.</summary>
     public static ControlError? ValidateSecret(string? secret, bool required)
     {

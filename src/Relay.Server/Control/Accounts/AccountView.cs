@@ -1,6 +1,7 @@
 using Relay.Core.Accounts;
 using Relay.Core.Admission;
 using Relay.Core.Limits;
+using Relay.Core.Security;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 
@@ -23,6 +24,7 @@ internal sealed record AccountView(
     IReadOnlyDictionary<string, string> ModelMap,
     IReadOnlyList<string> Shapes,
     AzureView? Azure,
+    ProxyView? Proxy,
     IReadOnlyList<string> Groups,
     bool Shared,
     IReadOnlyList<LimitRuleSpec> Limits,
@@ -32,7 +34,7 @@ internal sealed record AccountView(
     DateTimeOffset UpdatedAt,
     AccountStatusView Status)
 {
-    public static AccountView From(AccountRecord record, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) => new(
+    public static AccountView From(AccountRecord record, ProxyView? proxy, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) => new(
         record.Id,
         record.Name,
         record.Platform,
@@ -45,6 +47,7 @@ internal sealed record AccountView(
         record.ModelMap,
         record.ServedShapes,
         record.AzureApiVersion is { } apiVersion ? new AzureView(apiVersion) : null,
+        proxy,
         record.Groups,
         record.Shared,
         LimitRuleSpec.FromRules(record.Limits),
@@ -53,6 +56,35 @@ internal sealed record AccountView(
         record.CreatedAt,
         record.UpdatedAt,
         AccountStatusView.From(record, snapshot, hotState, now));
+}
+
+/// <summary>
+/// An account's egress proxy without its password: <c>url</c> is <c>scheme://user:****@host:port</c>. Omitted when the
+/// account connects directly.
+/// </summary>
+internal sealed record ProxyView(string Url, string Scheme, string Host, int Port, bool HasCredentials)
+{
+    /// <summary>Decrypts the stored proxy to describe it; an unreadable one is shown as such (the account is in error).</summary>
+    public static ProxyView? Read(AccountRecord record, SecretProtector protector)
+    {
+        if (record.ProxyCiphertext is not { } ciphertext)
+        {
+            return null;
+        }
+
+        try
+        {
+            return OutboundProxy.TryParse(protector.Unprotect(ciphertext), out var proxy, out _)
+                ? new ProxyView(proxy!.Display, proxy.Scheme, proxy.Host, proxy.Port, proxy.HasCredentials)
+                : Unreadable;
+        }
+        catch (SecretDecryptionException)
+        {
+            return Unreadable;
+        }
+    }
+
+    private static readonly ProxyView Unreadable = new("(unreadable)", "", "", 0, false);
 }
 
 /// <summary>Azure OpenAI settings of an account (omitted for every other account).</summary>
