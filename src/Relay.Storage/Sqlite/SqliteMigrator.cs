@@ -23,13 +23,6 @@ internal sealed class SqliteMigrator(SqliteDatabase database)
         );
         """;
 
-    /// <summary>
-    /// TEMPORARY: numbers taken by a script on another branch that has not been merged yet (0006 is being written in
-    /// parallel with 0007_account_proxy). A reserved number may be missing without counting as a gap; nothing is
-    /// recorded for it, so the real script still runs once it arrives. Empty this list when 0006 is merged.
-    /// </summary>
-    private static readonly int[] ReservedVersions = [6];
-
     /// <summary>The embedded scripts, ordered by number.</summary>
     public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();
 
@@ -117,21 +110,13 @@ internal sealed class SqliteMigrator(SqliteDatabase database)
         }
 
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        var expected = 1;
-        foreach (var migration in migrations)
+        for (var i = 0; i < migrations.Count; i++)
         {
             // Numbers must run 1, 2, 3…: a gap or a duplicate means a script was lost or mis-merged.
-            while (expected < migration.Version && ReservedVersions.Contains(expected))
+            if (migrations[i].Version != i + 1)
             {
-                expected++;
+                throw new InvalidOperationException($"Migration scripts must be numbered 1..n without gaps; found '{migrations[i].Name}' at position {i + 1}.");
             }
-
-            if (migration.Version != expected)
-            {
-                throw new InvalidOperationException($"Migration scripts must be numbered 1..n without gaps; found '{migration.Name}' where {expected} was expected.");
-            }
-
-            expected++;
         }
 
         return migrations;
