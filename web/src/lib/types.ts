@@ -123,15 +123,19 @@ export interface Settings {
   [k: string]: unknown
 }
 
-export interface UsageFigures {
-  requests: number
-  errors: number
+/** Token counts and cost, as one request or a sum of them has them. */
+export interface TokensAndCost {
   inputTokens: number
   outputTokens: number
   cacheWrite5mTokens: number
   cacheWrite1hTokens: number
   cacheReadTokens: number
   cost: number
+}
+
+export interface UsageFigures extends TokensAndCost {
+  requests: number
+  errors: number
 }
 
 export interface UsageRow extends UsageFigures {
@@ -163,7 +167,7 @@ export interface UsageSeries {
   series: { group?: string; name?: string; points: SeriesPoint[] }[]
 }
 
-export interface UsageEvent {
+export interface UsageEvent extends TokensAndCost {
   id: string
   at: string
   keyId?: string
@@ -181,12 +185,6 @@ export interface UsageEvent {
   attempts?: number
   latencyMs?: number
   firstByteMs?: number
-  inputTokens: number
-  outputTokens: number
-  cacheWrite5mTokens: number
-  cacheWrite1hTokens: number
-  cacheReadTokens: number
-  cost: number
   /** The request's bodies are stored (content logging); read them with GET /api/usage/events/{id}/content. */
   hasContent?: boolean
 }
