@@ -45,6 +45,8 @@ export interface Account {
   modelMap: Record<string, string>
   shapes?: string[]
   azure?: { apiVersion: string }
+  /** Outbound proxy the relay reaches this account's upstream through; absent when it connects directly. */
+  proxy?: AccountProxy
   groups: string[]
   shared: boolean
   limits: LimitRule[]
@@ -53,6 +55,15 @@ export interface Account {
   createdAt: string
   updatedAt: string
   status: AccountStatus
+}
+
+/** The account view's proxy: the URL comes back with its password masked (`user:****@`); the password never does. */
+export interface AccountProxy {
+  url: string
+  scheme: 'http' | 'https' | 'socks5' | 'socks5h'
+  host: string
+  port: number
+  hasCredentials: boolean
 }
 
 export interface Key {
