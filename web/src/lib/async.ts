@@ -66,3 +66,26 @@ export function useFormSubmit(describe: (e: unknown) => string = errorMessage) {
   }
   return { busy, error, run }
 }
+
+/**
+ * A list page's create/edit dialog. editing is undefined while it is closed, null when creating and the object
+ * being edited otherwise; save() runs the request, then closes the dialog and reloads the list.
+ */
+export function useEditDialog<T>(reload: () => Promise<unknown>) {
+  const editing = ref(undefined) as Ref<T | null | undefined>
+  const { busy, error, run } = useFormSubmit()
+  function open(item: T | null) {
+    error.value = null
+    editing.value = item
+  }
+  function close() {
+    editing.value = undefined
+  }
+  const save = (call: () => Promise<unknown>) =>
+    run(async () => {
+      await call()
+      close()
+      await reload()
+    })
+  return { editing, busy, error, open, close, save }
+}
