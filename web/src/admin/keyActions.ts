@@ -1,7 +1,7 @@
 import { ref } from 'vue'
 import { api } from '../lib/api'
 import { confirmAction } from '../lib/confirm'
-import type { Key } from '../lib/types'
+import type { Account, Group, Key, SharedPolicy } from '../lib/types'
 
 /** The one-time key shown after create or rotate; cleared when the dialog closes and never kept anywhere else. */
 export const revealed = ref<{ name: string; key: string } | null>(null)
@@ -35,4 +35,14 @@ export async function deleteKey(k: Key): Promise<boolean> {
 
 export function setKeyEnabled(k: Key, enabled: boolean): Promise<Key> {
   return api.patch<Key>(path(k), { enabled })
+}
+
+/** What a key's access is shown and edited against: the groups, accounts and shared policies it may name. */
+export async function loadKeyContext(): Promise<{ groups: Group[]; accounts: Account[]; policies: SharedPolicy[] }> {
+  const [groups, accounts, policies] = await Promise.all([
+    api.list<Group>('/api/groups'),
+    api.list<Account>('/api/accounts'),
+    api.list<SharedPolicy>('/api/policies'),
+  ])
+  return { groups, accounts, policies }
 }

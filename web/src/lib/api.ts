@@ -88,6 +88,11 @@ export const api = {
   put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
   patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
   del: <T = void>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
+  /** A collection endpoint's items (`{ "items": [...] }`). */
+  list: async <T>(path: string) => (await request<{ items: T[] }>('GET', path)).items,
+  /** Creates in the collection (POST) or, given the id of an existing object, updates it (PATCH). */
+  save: <T>(collection: string, id: string | undefined, body: unknown) =>
+    id === undefined ? request<T>('POST', collection, body) : request<T>('PATCH', `${collection}/${encodeURIComponent(id)}`, body),
 }
 
 export function errorMessage(e: unknown): string {

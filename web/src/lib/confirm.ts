@@ -10,8 +10,15 @@ export const confirmState = reactive({
 
 let resolver: ((ok: boolean) => void) | null = null
 
+export interface ConfirmOptions {
+  title: string
+  message: string
+  confirmLabel?: string
+  danger?: boolean
+}
+
 /** Shows the confirm dialog; resolves true when the operator confirms. */
-export function confirmAction(options: { title: string; message: string; confirmLabel?: string; danger?: boolean }): Promise<boolean> {
+export function confirmAction(options: ConfirmOptions): Promise<boolean> {
   resolver?.(false)
   confirmState.title = options.title
   confirmState.message = options.message

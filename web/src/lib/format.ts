@@ -87,3 +87,9 @@ export function splitList(s: string): string[] {
 export function joinList(list: string[] | undefined | null): string {
   return (list ?? []).join(', ')
 }
+
+/** An optional text for a request body: blank is left out on create and sent as null (= clear it) on edit. */
+export function optionalText(s: string, editing: boolean): string | null | undefined {
+  const t = s.trim()
+  return t ? t : editing ? null : undefined
+}

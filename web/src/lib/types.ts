@@ -45,6 +45,8 @@ export interface Account {
   modelMap: Record<string, string>
   shapes?: string[]
   azure?: { apiVersion: string }
+  /** Outbound proxy the relay reaches this account's upstream through; absent when it connects directly. */
+  proxy?: AccountProxy
   groups: string[]
   shared: boolean
   limits: LimitRule[]
@@ -53,6 +55,15 @@ export interface Account {
   createdAt: string
   updatedAt: string
   status: AccountStatus
+}
+
+/** The account view's proxy: the URL comes back with its password masked (`user:****@`); the password never does. */
+export interface AccountProxy {
+  url: string
+  scheme: 'http' | 'https' | 'socks5' | 'socks5h'
+  host: string
+  port: number
+  hasCredentials: boolean
 }
 
 export interface Key {
@@ -123,15 +134,19 @@ export interface Settings {
   [k: string]: unknown
 }
 
-export interface UsageFigures {
-  requests: number
-  errors: number
+/** Token counts and cost, as one request or a sum of them has them. */
+export interface TokensAndCost {
   inputTokens: number
   outputTokens: number
   cacheWrite5mTokens: number
   cacheWrite1hTokens: number
   cacheReadTokens: number
   cost: number
+}
+
+export interface UsageFigures extends TokensAndCost {
+  requests: number
+  errors: number
 }
 
 export interface UsageRow extends UsageFigures {
@@ -163,7 +178,7 @@ export interface UsageSeries {
   series: { group?: string; name?: string; points: SeriesPoint[] }[]
 }
 
-export interface UsageEvent {
+export interface UsageEvent extends TokensAndCost {
   id: string
   at: string
   keyId?: string
@@ -181,12 +196,6 @@ export interface UsageEvent {
   attempts?: number
   latencyMs?: number
   firstByteMs?: number
-  inputTokens: number
-  outputTokens: number
-  cacheWrite5mTokens: number
-  cacheWrite1hTokens: number
-  cacheReadTokens: number
-  cost: number
   /** The request's bodies are stored (content logging); read them with GET /api/usage/events/{id}/content. */
   hasContent?: boolean
 }
