@@ -6,9 +6,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Relay.Server.Tests.Browser;
 
 /// <summary>
-/// An operator runs a team's relay from the browser alone: sign in, add an account and test it, create a key and
-/// read it once, see that key's traffic on the dashboard and in the usage log, watch it hit its limit, revoke it,
-/// sign out. Real relay, real Chromium, a fake upstream; screenshots of each page go to docs/screenshots/.
+/// An operator runs a team's relay from the browser alone: sign in, add an account (behind its own SOCKS5 proxy) and
+/// test it, create a key and read it once, see that key's traffic on the dashboard and in the usage log, watch it hit
+/// its limit, revoke it, sign out. Real relay, real Chromium, a fake upstream; screenshots go to docs/screenshots/.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class OperatorJourneyTests(Chromium chromium)
@@ -20,7 +20,9 @@ public sealed class OperatorJourneyTests(Chromium chromium)
         var page = await site.NewPageAsync();
         var problems = new PageProblems(page);
         var accountSecret = "sk-ant-api03-" + RelayServer.RandomToken(40);
-        var secrets = new List<string>(site.Secrets) { accountSecret };
+        var proxyPassword = "proxy-" + RelayServer.RandomToken(24);
+        await using var egress = LoopbackSocks5Proxy.Start("relay", proxyPassword);
+        var secrets = new List<string>(site.Secrets) { accountSecret, proxyPassword };
 
         // Sign in: /admin sends a stranger to the sign-in page.
         await page.GotoAsync("/admin/");
@@ -36,13 +38,16 @@ public sealed class OperatorJourneyTests(Chromium chromium)
         await page.GetByTestId("account-name").FillAsync("team-claude-1");
         await page.GetByTestId("account-secret").FillAsync(accountSecret);
         await page.GetByTestId("account-base-url").FillAsync(site.UpstreamUrl("ok"));
+        await page.GetByTestId("account-proxy").FillAsync(egress.Url("relay", proxyPassword));
         await page.GetByTestId("account-submit").ClickAsync();
         var accountRow = page.Row("account-row", "team-claude-1");
         await Expect(accountRow.GetByTestId("account-state")).ToHaveAttributeAsync("data-state", "active");
+        await Expect(accountRow.GetByTestId("account-proxy-url")).ToContainTextAsync("socks5://relay:****@127.0.0.1");
 
         await accountRow.GetByTestId("account-test").ClickAsync();
         await page.GetByTestId("account-test-run").ClickAsync();
         await Expect(page.GetByTestId("account-test-result")).ToHaveAttributeAsync("data-ok", "true");
+        Assert.Equal(1, egress.AuthSuccesses); // the test went out through the account's own proxy
         await page.GetByTestId("modal-close").ClickAsync();
         await page.AssertShowsNoSecretAsync(secrets, "accounts page");
 
