@@ -47,6 +47,15 @@ public sealed class ConsoleTourTests(Chromium chromium)
             }
         }
 
+        // A form shows the API's own message when it refuses: group names are unique.
+        await page.NavigateAsync("groups");
+        await page.GetByTestId("group-create").ClickAsync();
+        await page.GetByTestId("group-name").FillAsync("Research");
+        await page.GetByTestId("group-submit").ClickAsync();
+        await Expect(page.GetByTestId("error-message")).ToContainTextAsync("already");
+        await page.GetByTestId("modal-close").ClickAsync();
+        await Expect(page.GetByTestId("group-row")).ToHaveCountAsync(1);
+
         // Accounts name their states; the key page draws its charts and limits.
         await page.NavigateAsync("accounts");
         await Expect(page.Row("account-row", "claude-backup").GetByTestId("account-state")).ToHaveAttributeAsync("data-state", "cooling");
