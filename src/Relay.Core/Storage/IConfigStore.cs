@@ -62,6 +62,9 @@ public interface IConfigStore
     Task<IReadOnlyList<ModelPrice>> ListPriceOverridesAsync(CancellationToken cancellationToken = default);
     Task UpsertPriceOverrideAsync(ModelPrice price, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes an operator override (the shipped price, if any, applies again); false when there was none.</summary>
+    Task<bool> DeletePriceOverrideAsync(string model, CancellationToken cancellationToken = default);
+
     /// <summary>Small named values such as the admin token hash.</summary>
     Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken = default);
     Task SetSettingAsync(string name, string value, CancellationToken cancellationToken = default);

@@ -68,6 +68,7 @@ internal static class HelpText
                       [--by key|account|model|group] [--key ID] [--account ID] [--model M] [--group ID]
           relay prices list
           relay prices set MODEL --input X --output X --cache-write-5m X --cache-write-1h X --cache-read X
+          relay prices unset MODEL          remove an override (the shipped price applies again)
 
         Administration:
           relay admin rotate-token      print a new Control API admin token

@@ -3,7 +3,7 @@ using Relay.Server.Control.Prices;
 
 namespace Relay.Server.Cli;
 
-/// <summary><c>relay prices list|set MODEL --input … --output … --cache-write-5m … --cache-write-1h … --cache-read …</c>.</summary>
+/// <summary><c>relay prices list|set MODEL --input … --output … --cache-write-5m … --cache-write-1h … --cache-read …|unset MODEL</c>.</summary>
 internal static class PriceCommands
 {
     private static readonly Dictionary<string, FlagKind> NoFlags = [];
@@ -47,8 +47,23 @@ internal static class PriceCommands
                     return async (services, console, ct) => console.Write(await Service(services).SetAsync(model, input, ct).ConfigureAwait(false));
                 }
 
+            case "unset":
+                {
+                    var model = CliArgs.Parse("prices unset", args, NoFlags).Require("MODEL")[0];
+                    return async (services, console, ct) =>
+                    {
+                        if (await Service(services).RemoveOverrideAsync(model, ct).ConfigureAwait(false) is { } error)
+                        {
+                            return console.Fail(error);
+                        }
+
+                        console.Note($"Override removed for {model}.");
+                        return CliConsole.Success;
+                    };
+                }
+
             default:
-                throw new CliUsageException($"Unknown command 'prices {verb}'. Use list or set.");
+                throw new CliUsageException($"Unknown command 'prices {verb}'. Use list, set or unset.");
         }
     }
 

@@ -33,6 +33,9 @@ internal static partial class ControlLog
     [LoggerMessage(4021, LogLevel.Information, "Price override set for {Model}")]
     public static partial void PriceSet(ILogger logger, string model);
 
+    [LoggerMessage(4022, LogLevel.Information, "Price override removed for {Model}")]
+    public static partial void PriceRemoved(ILogger logger, string model);
+
     [LoggerMessage(4031, LogLevel.Warning, "The admin token was rotated by another process; the previous token no longer works")]
     public static partial void AdminTokenReloaded(ILogger logger);
 

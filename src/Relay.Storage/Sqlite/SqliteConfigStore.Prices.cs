@@ -20,4 +20,10 @@ public sealed partial class SqliteConfigStore
             PriceRow.From(price),
             cancellationToken);
     }
+
+    public Task<bool> DeletePriceOverrideAsync(string model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return MutateAsync("DELETE FROM price_overrides WHERE model = @Model", new { Model = model }, cancellationToken);
+    }
 }

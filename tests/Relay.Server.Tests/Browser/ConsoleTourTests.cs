@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Relay.Core.Snapshots;
 using Relay.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -55,6 +57,19 @@ public sealed class ConsoleTourTests(Chromium chromium)
         await Expect(page.GetByTestId("error-message")).ToContainTextAsync("already");
         await page.GetByTestId("modal-close").ClickAsync();
         await Expect(page.GetByTestId("group-row")).ToHaveCountAsync(1);
+
+        // Prices: an override made in the form shows as such, and reverting it brings the shipped price back.
+        await page.NavigateAsync("prices");
+        var haiku = page.Locator("[data-testid=price-row][data-model='claude-haiku-4-5']");
+        await haiku.GetByTestId("price-edit").ClickAsync();
+        await page.GetByTestId("price-input").FillAsync("0.5");
+        await page.GetByTestId("price-submit").ClickAsync();
+        await Expect(haiku.GetByTestId("price-revert")).ToBeVisibleAsync();
+        Assert.Equal(0.5m, site.Relay.Services.GetRequiredService<ISnapshotSource>().Current.Prices.Find("claude-haiku-4-5")!.Input);
+        await haiku.GetByTestId("price-revert").ClickAsync();
+        await page.ConfirmAsync();
+        await Expect(haiku.GetByTestId("price-revert")).ToHaveCountAsync(0);
+        Assert.NotEqual(0.5m, site.Relay.Services.GetRequiredService<ISnapshotSource>().Current.Prices.Find("claude-haiku-4-5")!.Input);
 
         // Accounts name their states; the key page draws its charts and limits.
         await page.NavigateAsync("accounts");

@@ -114,6 +114,10 @@ public sealed class CliTests
         Assert.Equal("override", ControlServer.Parse(set.Out).GetProperty("source").GetString());
         var prices = await RunAsync(dataDir, "prices", "list");
         Assert.Contains(ControlServer.Parse(prices.Out).GetProperty("items").EnumerateArray(), p => p.GetProperty("model").GetString() == "claude-cli-model");
+        Assert.Equal(0, (await RunAsync(dataDir, "prices", "unset", "claude-cli-model")).Exit);
+        prices = await RunAsync(dataDir, "prices", "list");
+        Assert.DoesNotContain(ControlServer.Parse(prices.Out).GetProperty("items").EnumerateArray(), p => p.GetProperty("model").GetString() == "claude-cli-model");
+        Assert.Equal(1, (await RunAsync(dataDir, "prices", "unset", "claude-cli-model")).Exit);
 
         var usage = await RunAsync(dataDir, "usage", "--from", "2026-01-01", "--group-by", "day");
         Assert.True(usage.Exit == 0, usage.Err);

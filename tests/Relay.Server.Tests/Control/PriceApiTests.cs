@@ -52,4 +52,26 @@ public sealed class PriceApiTests(ControlServerFixture fixture) : IClassFixture<
         ControlServer.AssertError(400, "invalid_request", response);
         Assert.Contains(mentioned, response.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Delete_removes_an_override_and_the_shipped_price_applies_again()
+    {
+        var shipped = Server.Snapshot.Prices.Find("claude-haiku-4-5")!;
+        var (status, _) = await Server.SendAsync(
+            HttpMethod.Put,
+            "api/prices/claude-haiku-4-5",
+            """{"input":99,"output":99,"cacheWrite5m":99,"cacheWrite1h":99,"cacheRead":99}""");
+        Assert.Equal(200, status);
+        Assert.Equal(99m, Server.Snapshot.Prices.Find("claude-haiku-4-5")!.Input);
+
+        Assert.Equal(204, (await Server.SendAsync(HttpMethod.Delete, "api/prices/claude-haiku-4-5")).Status);
+        Assert.Equal(shipped.Input, Server.Snapshot.Prices.Find("claude-haiku-4-5")!.Input);
+        var listed = ControlServer.Parse((await Server.GetAsync("api/prices")).Text).GetProperty("items").EnumerateArray()
+            .Single(p => p.GetProperty("model").GetString() == "claude-haiku-4-5");
+        Assert.Equal("shipped", listed.GetProperty("source").GetString());
+        Assert.Equal(shipped.Input, listed.GetProperty("input").GetDecimal());
+
+        // Nothing left to remove: shipped entries are overridden, never deleted.
+        ControlServer.AssertError(404, "not_found", await Server.SendAsync(HttpMethod.Delete, "api/prices/claude-haiku-4-5"));
+    }
 }

@@ -26,6 +26,15 @@ internal static class PriceEndpoints
             .Produces<PriceView>()
             .ProducesControlError(StatusCodes.Status400BadRequest);
 
+        prices.MapDelete("/{model}", async (string model, PriceService service, CancellationToken ct) =>
+                await service.RemoveOverrideAsync(model, ct).ConfigureAwait(false) is { } error
+                    ? ControlResults.Error(error)
+                    : Results.NoContent())
+            .WithName("RemovePriceOverride")
+            .WithSummary("Remove an override: the shipped price of that model applies again.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesControlError(StatusCodes.Status404NotFound);
+
         return api;
     }
 }

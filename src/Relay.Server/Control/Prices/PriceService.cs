@@ -52,6 +52,20 @@ internal sealed class PriceService(IConfigStore store, SnapshotManager snapshots
         return PriceView.From(price, PriceView.Override);
     }
 
+    /// <summary>Drops the override of <paramref name="model"/>: the shipped price applies again, or none for a model Relay does not ship.</summary>
+    public async Task<ControlError?> RemoveOverrideAsync(string model, CancellationToken cancellationToken)
+    {
+        model = model.Trim();
+        if (!await store.DeletePriceOverrideAsync(model, cancellationToken).ConfigureAwait(false))
+        {
+            return ControlError.NotFound($"There is no price override for '{model}' (shipped prices cannot be removed; override them with PUT).");
+        }
+
+        ControlLog.PriceRemoved(logger, model);
+        await snapshots.RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
     private static ControlError? Required(decimal? value, string field) => value switch
     {
         null => ControlError.Invalid($"Field '{field}' is required (USD per million tokens)."),
