@@ -23,6 +23,12 @@ public interface IAdminStore
     /// <summary>Replaces the password hash and ends every session of that user.</summary>
     Task<bool> SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces a stored hash with a stronger hash of the same password (more iterations), only if it is still
+    /// <paramref name="expectedHash"/>. Unlike <see cref="SetPasswordAsync"/> it signs nobody out: the password did not change.
+    /// </summary>
+    Task<bool> UpgradePasswordHashAsync(string userId, string expectedHash, string newHash, CancellationToken cancellationToken = default);
+
     Task MarkSignedInAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the user and all of their sessions.</summary>

@@ -60,6 +60,15 @@ public sealed class SqliteAdminStore(SqliteDatabase database) : IAdminStore
         return true;
     }
 
+    public async Task<bool> UpgradePasswordHashAsync(string userId, string expectedHash, string newHash, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE admin_users SET password_hash = @newHash WHERE id = @userId AND password_hash = @expectedHash",
+            new { userId, expectedHash, newHash },
+            cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+    }
+
     public async Task<bool> SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Relay.Core.Admins;
+using Relay.Core.Security;
+using Relay.Core.Storage;
 using Relay.Server.Control.Sessions;
 
 namespace Relay.Server.Tests.Control;
@@ -118,6 +122,26 @@ public sealed class SessionApiTests
         ControlServer.AssertError(401, "unauthorized", await session.SendAsync(server, HttpMethod.Get, "api/keys"));
         ControlServer.AssertError(401, "unauthorized", await session.SendAsync(server, HttpMethod.Get, "api/session"));
         ControlServer.AssertError(401, "unauthorized", await session.SendAsync(server, HttpMethod.Post, "api/groups", """{"name":"x"}""", csrf: session.CsrfToken));
+    }
+
+    [Fact]
+    public async Task A_password_stored_with_fewer_iterations_is_rehashed_at_sign_in_without_signing_anyone_out()
+    {
+        await using var server = await ControlServer.StartAsync();
+        var store = server.App.Services.GetRequiredService<IAdminStore>();
+        var password = "legacy-" + ControlServer.RandomToken(20);
+        var now = DateTimeOffset.UtcNow;
+        await store.InsertUserAsync(new AdminUserRecord("adm_legacy", "legacy", PasswordHasher.Hash(password, iterations: 1_000), now, now, null));
+        var first = await Session.SignInAsync(server, "legacy", password);
+
+        var upgraded = (await store.GetUserByNameAsync("legacy"))!.PasswordHash;
+        Assert.StartsWith("pbkdf2-sha256$600000$", upgraded, StringComparison.Ordinal);
+        Assert.False(PasswordHasher.NeedsRehash(upgraded));
+
+        // Same password, stronger hash: the session from this sign-in lives on, and the password still signs in.
+        Assert.Equal(200, (await first.SendAsync(server, HttpMethod.Get, "api/keys")).Status);
+        Assert.Equal("legacy", (await Session.SignInAsync(server, "legacy", password)).Username);
+        Assert.Equal(upgraded, (await store.GetUserByNameAsync("legacy"))!.PasswordHash);
     }
 
     [Fact]

@@ -59,6 +59,12 @@ internal sealed partial class AdminSessions(IAdminStore store, SignInThrottle th
         }
 
         throttle.Succeeded(input.Username, clientIp);
+        if (PasswordHasher.NeedsRehash(user.PasswordHash))
+        {
+            // Stored under an older, weaker iteration count: the clear password is at hand only now, so upgrade it.
+            await store.UpgradePasswordHashAsync(user.Id, user.PasswordHash, PasswordHasher.Hash(input.Password), cancellationToken).ConfigureAwait(false);
+        }
+
         var token = Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
         var now = time.GetUtcNow();
 
