@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Snapshots;
@@ -29,7 +31,8 @@ public sealed class ControlServer : IAsyncDisposable
         Logs = logs;
         _ownsDataDir = ownsDataDir;
         Url = app.Urls.First().TrimEnd('/');
-        Client = new HttpClient { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        // Trusts the relay's own certificate only when it serves HTTPS (StartHttpsAsync's self-signed one).
+        Client = new HttpClient(TrustingHandler()) { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromSeconds(30) };
         if (adminToken is not null)
         {
             Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
@@ -60,10 +63,29 @@ public sealed class ControlServer : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>A handler that accepts any server certificate: tests start the relay with a self-signed one on loopback.</summary>
+    public static HttpClientHandler TrustingHandler(bool useCookies = true) => new()
+    {
+        UseCookies = useCookies,
+        ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+    };
+
     public static string RandomToken(int length = 32) =>
         Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(length))[..length];
 
-    public static async Task<ControlServer> StartAsync(string? dataDir = null, bool configureAdminToken = true, int pollMilliseconds = 200, params string[] extraArgs)
+    public static Task<ControlServer> StartAsync(string? dataDir = null, bool configureAdminToken = true, int pollMilliseconds = 200, params string[] extraArgs) =>
+        StartAsync(dataDir, configureAdminToken, pollMilliseconds, configure: null, extraArgs);
+
+    /// <summary>The relay listening on https://127.0.0.1 with <paramref name="certificate"/>, as behind no proxy with real TLS.</summary>
+    public static Task<ControlServer> StartHttpsAsync(X509Certificate2 certificate) =>
+        StartAsync(
+            dataDir: null,
+            configureAdminToken: true,
+            pollMilliseconds: 200,
+            configure: builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate)),
+            "--Relay:Urls=https://127.0.0.1:0");
+
+    private static async Task<ControlServer> StartAsync(string? dataDir, bool configureAdminToken, int pollMilliseconds, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= NewDataDir();
@@ -89,6 +111,7 @@ public sealed class ControlServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton(new RelayApp.StartupConsole(startupOutput));
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new ControlServer(app, dataDir, adminToken, logs, ownsDataDir, startupOutput);

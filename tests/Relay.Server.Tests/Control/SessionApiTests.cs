@@ -6,6 +6,7 @@ using Relay.Core.Admins;
 using Relay.Core.Security;
 using Relay.Core.Storage;
 using Relay.Server.Control.Sessions;
+using Relay.Server.Tests.Infrastructure;
 
 namespace Relay.Server.Tests.Control;
 
@@ -76,6 +77,19 @@ public sealed class SessionApiTests
         await using var server = await ControlServer.StartAsync(extraArgs: "--Relay:SessionCookieSecure=true");
         var session = await Session.SignInAsync(server, "admin", Session.PasswordFrom(server.StartupOutput));
         Assert.Contains("secure", session.SetCookie.Split(';', StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Over_real_tls_the_cookie_is_secure_without_configuration()
+    {
+        using var certificate = LoopbackCertificate.Create();
+        await using var server = await ControlServer.StartHttpsAsync(certificate);
+        Assert.StartsWith("https://", server.Url, StringComparison.Ordinal);
+        var session = await Session.SignInAsync(server, "admin", Session.PasswordFrom(server.StartupOutput));
+        var attributes = session.SetCookie.Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("secure", attributes, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("httponly", attributes, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(200, (await session.SendAsync(server, HttpMethod.Get, "api/keys")).Status);
     }
 
     [Theory]
@@ -265,7 +279,7 @@ internal sealed record Session(string Token, string SetCookie, string Username, 
 
     public static async Task<(int Status, string Text, string? SetCookie, string? RetryAfter)> TrySignInAsync(ControlServer server, string username, string password)
     {
-        using var anonymous = new HttpClient { BaseAddress = server.Client.BaseAddress };
+        using var anonymous = new HttpClient(ControlServer.TrustingHandler()) { BaseAddress = server.Client.BaseAddress };
         using var content = new StringContent(
             System.Text.Json.JsonSerializer.Serialize(new { username, password }), Encoding.UTF8, "application/json");
         using var response = await anonymous.PostAsync("api/session", content);
@@ -292,7 +306,7 @@ internal sealed record Session(string Token, string SetCookie, string Username, 
     /// <summary>Sends with the cookie only (no admin token); <paramref name="csrf"/> as X-CSRF-Token when given.</summary>
     public async Task<(int Status, string Text)> SendAsync(ControlServer server, HttpMethod method, string path, string? json = null, string? csrf = null)
     {
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.Client.BaseAddress };
+        using var client = new HttpClient(ControlServer.TrustingHandler(useCookies: false)) { BaseAddress = server.Client.BaseAddress };
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Cookie", $"relay_session={Token}");
         if (csrf is not null)

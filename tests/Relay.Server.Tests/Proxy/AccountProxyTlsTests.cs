@@ -25,7 +25,7 @@ public sealed class AccountProxyTlsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _certificate = CreateLoopbackCertificate();
+        _certificate = LoopbackCertificate.Create();
         _fake = await FakeAnthropicUpstream.StartAsync(_certificate);
         var thumbprint = _certificate.GetCertHashString(HashAlgorithmName.SHA256);
         _relay = await RelayServer.StartAsync(new RelayServerOptions
@@ -110,20 +110,5 @@ public sealed class AccountProxyTlsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, socks.Tunnels);
         Assert.Contains(_fake.Requests(prefix)[0].RemotePort, socks.OutboundPorts);
-    }
-
-    /// <summary>A self-signed server certificate for 127.0.0.1, valid for a day.</summary>
-    private static X509Certificate2 CreateLoopbackCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-
-        // Through PKCS#12 so the private key is usable by the TLS stack on every platform.
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), password: null);
     }
 }
