@@ -168,9 +168,13 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
     /// An OAuth account whose token could not be renewed: a refused grant is a refused credential (error, with the
     /// reason the operator needs); an unreachable token endpoint is a connect failure (a short cooldown, tried again).
     /// </summary>
-    private static AttemptResult RefreshFailed(RefreshOutcome outcome) => outcome.Status == RefreshStatus.Rejected
-        ? AttemptResult.Failover(FailureKind.AuthRejected, outcome.Reason ?? "token refresh was refused")
-        : AttemptResult.Failover(FailureKind.Network, outcome.Reason ?? "token refresh failed");
+    /// <remarks>
+    /// Nothing to refresh with (<see cref="RefreshStatus.CannotRefresh"/>) only gets here once the token has expired or
+    /// was refused, so it is a refused credential too.
+    /// </remarks>
+    private static AttemptResult RefreshFailed(RefreshOutcome outcome) => outcome.Status == RefreshStatus.Unavailable
+        ? AttemptResult.Failover(FailureKind.Network, outcome.Reason ?? "token refresh failed")
+        : AttemptResult.Failover(FailureKind.AuthRejected, outcome.Reason ?? "token refresh was refused");
 
     /// <summary>
     /// The failover table for upstream statuses. Any other 4xx is the request's own fault (context

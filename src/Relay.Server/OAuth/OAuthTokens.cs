@@ -13,8 +13,14 @@ internal enum RefreshStatus
 {
     Refreshed,
 
-    /// <summary>The provider refused the grant, or the account cannot be refreshed at all: the account is in error.</summary>
+    /// <summary>The provider refused the grant: the sign-in is over, the account is in error.</summary>
     Rejected,
+
+    /// <summary>
+    /// Nothing to refresh with (no refresh token, or its provider is no longer configured). Not a verdict on the
+    /// access token: it is in error only once it has expired or the upstream refused it.
+    /// </summary>
+    CannotRefresh,
 
     /// <summary>The token endpoint could not be reached or failed: the account cools and it is tried again later.</summary>
     Unavailable,
@@ -38,6 +44,7 @@ internal sealed class RefreshOutcome
 
     public static RefreshOutcome Refreshed(OAuthTokenSet tokens) => new(RefreshStatus.Refreshed, tokens, null);
     public static RefreshOutcome Rejected(string reason) => new(RefreshStatus.Rejected, null, reason);
+    public static RefreshOutcome CannotRefresh(string reason) => new(RefreshStatus.CannotRefresh, null, reason);
     public static RefreshOutcome Unavailable(string reason) => new(RefreshStatus.Unavailable, null, reason);
 }
 
@@ -184,13 +191,13 @@ internal sealed partial class OAuthTokens(
         if (provider is null)
         {
             Log.ProviderMissing(logger, account.Id, account.Record.OAuthProvider ?? "");
-            return RefreshOutcome.Rejected($"OAuth provider '{account.Record.OAuthProvider}' is not configured (Relay:OAuthProviders); the token cannot be refreshed");
+            return RefreshOutcome.CannotRefresh($"OAuth provider '{account.Record.OAuthProvider}' is not configured (Relay:OAuthProviders); the token cannot be refreshed");
         }
 
         var current = slot.Tokens;
         if (current.RefreshToken is not { } refreshToken)
         {
-            return RefreshOutcome.Rejected("the access token expired and there is no refresh token; sign in again");
+            return RefreshOutcome.CannotRefresh("the access token cannot be refreshed (no refresh token); sign in again when it expires");
         }
 
         if (upstream.InvokerFor(account) is not { } invoker)

@@ -173,6 +173,7 @@ public sealed class OAuthAccountTests(UpstreamFixture upstream) : ProxyTestBase(
         using var patched = await Relay.Admin.PatchAsJsonAsync($"api/accounts/{id}", new { tokens = new { accessToken = newAccess, refreshToken = newRefresh, expiresIn = 3600 } });
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         Assert.Equal("active", (await Relay.GetAccountAsync(id)).State);
+        Assert.Null((await ViewAsync(id))["oauth"]!["refreshError"]);
         var (back, _) = await PostAsync(client, "/v1/messages", NewConversation());
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
         Assert.Equal("Bearer " + newAccess, Assert.Single(Fake.Requests(prefix)).Header("authorization"));
@@ -231,6 +232,24 @@ public sealed class OAuthAccountTests(UpstreamFixture upstream) : ProxyTestBase(
         Assert.Contains(Relay.Logs, l => l.Text.Contains(id, StringComparison.Ordinal) && l.Text.Contains("refreshed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Without_a_refresh_token_the_access_token_is_used_and_a_forced_refresh_is_refused_without_harm()
+    {
+        var (id, prefix, access, _) = await AddOAuthAccountAsync(TimeSpan.FromSeconds(30), withRefreshToken: false);
+        var (_, client) = await NewClientAsync();
+
+        var (response, _) = await PostAsync(client, "/v1/messages", Requests.Messages());
+        using var forced = await Relay.Admin.PostAsync($"api/accounts/{id}/refresh", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Bearer " + access, Assert.Single(Fake.Requests(prefix)).Header("authorization"));
+        Assert.Equal(HttpStatusCode.Conflict, forced.StatusCode);
+        Assert.Contains("no refresh token", await forced.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, _oauth.RefreshCalls);
+        Assert.Equal("active", (await Relay.GetAccountAsync(id)).State);
+        Assert.False((await ViewAsync(id))["oauth"]!["hasRefreshToken"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("{\"name\":\"o\",\"type\":\"oauth\",\"oauth\":{\"provider\":\"nope\"},\"tokens\":{\"accessToken\":\"abc\"}}", "oauth.provider")]
     [InlineData("{\"name\":\"o\",\"type\":\"oauth\",\"tokens\":{\"accessToken\":\"abc\"}}", "oauth.provider")]
@@ -248,7 +267,7 @@ public sealed class OAuthAccountTests(UpstreamFixture upstream) : ProxyTestBase(
         Assert.Contains($"'{field}'", text, StringComparison.Ordinal);
     }
 
-    private async Task<(string Id, string Prefix, string Access, string Refresh)> AddOAuthAccountAsync(TimeSpan expiresIn, int priority = 10)
+    private async Task<(string Id, string Prefix, string Access, string Refresh)> AddOAuthAccountAsync(TimeSpan expiresIn, int priority = 10, bool withRefreshToken = true)
     {
         var prefix = NewPrefix("oauth");
         var (access, refresh) = _oauth.SignIn();
@@ -261,7 +280,9 @@ public sealed class OAuthAccountTests(UpstreamFixture upstream) : ProxyTestBase(
             baseUrl = Fake.BaseUrl(prefix),
             type = "oauth",
             oauth = new { provider = "fake" },
-            tokens = new { accessToken = access, refreshToken = refresh, expiresIn = (int)expiresIn.TotalSeconds },
+            tokens = withRefreshToken
+                ? (object)new { accessToken = access, refreshToken = refresh, expiresIn = (int)expiresIn.TotalSeconds }
+                : new { accessToken = access, expiresIn = (int)expiresIn.TotalSeconds },
             priority,
         });
         var body = await response.Content.ReadAsStringAsync();

@@ -115,6 +115,11 @@ internal sealed class AccountService(
             // New tokens are a new credential: a rejection of the old ones no longer applies. The live state takes the
             // imported set when the snapshot brings it (it is newer than anything refreshed before).
             hotState.Reset(id);
+            if (liveTokens is null)
+            {
+                // No live state in this process (a CLI verb): the running server applies the reset within a poll interval.
+                await AccountResetRequests.RequestAsync(store, id, now, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         ControlLog.AccountUpdated(logger, id, input.Secret is not null || input.Tokens is not null);

@@ -102,7 +102,10 @@ internal sealed record OAuthView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastRefreshAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RefreshError)
 {
-    /// <summary>From the live state when this process holds one (it may have refreshed since), else from the store.</summary>
+    /// <summary>
+    /// From the live state when this process holds one at least as new as the stored set (it may have refreshed since),
+    /// else from the store (e.g. tokens just imported, which the live state takes on their first use).
+    /// </summary>
     public static OAuthView? Read(AccountRecord record, SecretProtector protector, OAuthTokens? live)
     {
         if (!record.IsOAuth)
@@ -111,25 +114,24 @@ internal sealed record OAuthView(
         }
 
         var provider = record.OAuthProvider ?? "";
-        if (live?.Live(record.Id) is { } state)
-        {
-            return new OAuthView(provider, state.Tokens.ExpiresAt, state.Tokens.RefreshToken is not null, state.Tokens.LastRefreshAt, state.RefreshError);
-        }
-
+        OAuthTokenSet? stored = null;
         try
         {
-            if (record.TokensCiphertext is { } ciphertext)
-            {
-                var tokens = OAuthTokenSet.Parse(protector.Unprotect(ciphertext));
-                return new OAuthView(provider, tokens.ExpiresAt, tokens.RefreshToken is not null, tokens.LastRefreshAt, null);
-            }
+            stored = record.TokensCiphertext is { } ciphertext ? OAuthTokenSet.Parse(protector.Unprotect(ciphertext)) : null;
         }
         catch (Exception ex) when (ex is SecretDecryptionException or FormatException)
         {
             // The status says the tokens cannot be read (the snapshot's unusable reason).
         }
 
-        return new OAuthView(provider, null, false, null, null);
+        if (live?.Live(record.Id) is { } state && (stored is null || state.Tokens.IssuedAt >= stored.IssuedAt))
+        {
+            return new OAuthView(provider, state.Tokens.ExpiresAt, state.Tokens.RefreshToken is not null, state.Tokens.LastRefreshAt, state.RefreshError);
+        }
+
+        return stored is null
+            ? new OAuthView(provider, null, false, null, null)
+            : new OAuthView(provider, stored.ExpiresAt, stored.RefreshToken is not null, stored.LastRefreshAt, null);
     }
 }
 
