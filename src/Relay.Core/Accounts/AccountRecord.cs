@@ -21,6 +21,17 @@ public sealed record AccountRecord
     /// </summary>
     public byte[]? ProxyCiphertext { get; init; }
 
+    /// <summary>For <see cref="AccountTypes.OAuth"/> accounts: the id of the configured OAuth provider that issued the tokens.</summary>
+    public string? OAuthProvider { get; init; }
+
+    /// <summary>
+    /// For <see cref="AccountTypes.OAuth"/> accounts: the <see cref="OAuthTokenSet"/> as JSON, AES-GCM encrypted under the
+    /// same key as the secret. <see cref="SecretCiphertext"/> is then empty.
+    /// </summary>
+    public byte[]? TokensCiphertext { get; init; }
+
+    public bool IsOAuth => Type == AccountTypes.OAuth;
+
     /// <summary>Lower numbers are tried first.</summary>
     public int Priority { get; init; } = 50;
 

@@ -18,7 +18,12 @@ public static class AccountTypes
 {
     public const string ApiKey = "api-key";
 
-    public static bool IsKnown(string? type) => type is ApiKey;
+    /// <summary>A token set (access token, refresh token) from an OAuth sign-in, sent as <c>Authorization: Bearer</c>.</summary>
+    public const string OAuth = "oauth";
+
+    public static IReadOnlyList<string> All { get; } = [ApiKey, OAuth];
+
+    public static bool IsKnown(string? type) => type is ApiKey or OAuth;
 }
 
 /// <summary>

@@ -11,10 +11,11 @@ public sealed class AccountEntry
 {
     private readonly ModelMatcher _models;
 
-    public AccountEntry(AccountRecord record, string? secret, string? unusableReason, OutboundProxy? proxy = null)
+    public AccountEntry(AccountRecord record, string? secret, string? unusableReason, OutboundProxy? proxy = null, OAuthTokenSet? tokens = null)
     {
         Record = record;
         Secret = secret;
+        Tokens = tokens;
         Proxy = proxy;
         UnusableReason = unusableReason;
         _models = new ModelMatcher(record.Models);
@@ -106,7 +107,15 @@ public sealed class AccountEntry
     /// <summary>The egress proxy all of this account's upstream traffic goes through; null = direct.</summary>
     public OutboundProxy? Proxy { get; }
 
-    public bool IsUsable => Enabled && Secret is not null && UnusableReason is null;
+    /// <summary>
+    /// OAuth accounts: the token set as stored when the snapshot was built. The live set (refreshed since) is held by
+    /// the server's token refresher; this one only seeds it.
+    /// </summary>
+    public OAuthTokenSet? Tokens { get; }
+
+    public bool IsOAuth => Record.IsOAuth;
+
+    public bool IsUsable => Enabled && (Secret is not null || Tokens is not null) && UnusableReason is null;
 
     /// <summary>This account alone, as the pool of a key dedicated to it (built once, not per request).</summary>
     public AccountPool AsDedicatedPool => _dedicatedPool ??= AccountPool.Dedicated(this);

@@ -82,36 +82,50 @@ public sealed partial class SnapshotManager(
     /// </summary>
     private AccountEntry Entry(AccountRecord record)
     {
-        string secret;
+        string? secret = null;
+        OAuthTokenSet? tokens = null;
         try
         {
-            secret = protector.Unprotect(record.SecretCiphertext);
+            if (record.IsOAuth)
+            {
+                tokens = record.TokensCiphertext is { } ciphertext ? OAuthTokenSet.Parse(protector.Unprotect(ciphertext)) : null;
+                if (tokens is null)
+                {
+                    return new AccountEntry(record, null, "The account has no stored tokens; import them again.");
+                }
+            }
+            else
+            {
+                secret = protector.Unprotect(record.SecretCiphertext);
+            }
         }
-        catch (SecretDecryptionException)
+        catch (Exception ex) when (ex is SecretDecryptionException or FormatException)
         {
             Log.SecretUnreadable(logger, record.Id);
-            return new AccountEntry(record, null, "The stored secret cannot be decrypted with this master key.");
+            return new AccountEntry(record, null, record.IsOAuth
+                ? "The stored tokens cannot be decrypted with this master key; import them again."
+                : "The stored secret cannot be decrypted with this master key.");
         }
 
         if (record.ProxyCiphertext is not { } proxyCiphertext)
         {
-            return new AccountEntry(record, secret, null);
+            return new AccountEntry(record, secret, null, tokens: tokens);
         }
 
         try
         {
             if (OutboundProxy.TryParse(protector.Unprotect(proxyCiphertext), out var proxy, out _))
             {
-                return new AccountEntry(record, secret, null, proxy);
+                return new AccountEntry(record, secret, null, proxy, tokens);
             }
 
             Log.ProxyUnreadable(logger, record.Id);
-            return new AccountEntry(record, secret, "The stored proxy URL is not valid; set the account's proxy again.");
+            return new AccountEntry(record, secret, "The stored proxy URL is not valid; set the account's proxy again.", tokens: tokens);
         }
         catch (SecretDecryptionException)
         {
             Log.ProxyUnreadable(logger, record.Id);
-            return new AccountEntry(record, secret, "The stored proxy URL cannot be decrypted with this master key.");
+            return new AccountEntry(record, secret, "The stored proxy URL cannot be decrypted with this master key.", tokens: tokens);
         }
     }
 

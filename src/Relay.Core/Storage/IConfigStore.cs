@@ -28,6 +28,13 @@ public interface IConfigStore
     Task<bool> UpdateAccountAsync(AccountRecord account, CancellationToken cancellationToken = default);
     Task<bool> DeleteAccountAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces an OAuth account's encrypted token set after a refresh. Does not bump the version: the refresher has
+    /// already handed the new tokens to the live state, so no snapshot rebuild is needed.
+    /// </summary>
+    /// <returns>false when no account has that id.</returns>
+    Task<bool> UpdateAccountTokensAsync(string id, byte[] tokensCiphertext, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<RelayKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default);
     Task<RelayKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
     Task InsertKeyAsync(RelayKeyRecord key, CancellationToken cancellationToken = default);

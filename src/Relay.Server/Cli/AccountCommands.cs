@@ -29,6 +29,10 @@ internal static class AccountCommands
         ["--proxy"] = FlagKind.Value,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
+        ["--provider"] = FlagKind.Value,
+        ["--access-token"] = FlagKind.Value,
+        ["--refresh-token"] = FlagKind.Value,
+        ["--expires-in"] = FlagKind.Value,
     };
 
     public static CliAction Parse(string verb, IReadOnlyList<string> args)
@@ -40,9 +44,10 @@ internal static class AccountCommands
                 {
                     var parsed = CliArgs.Parse(command, args, FieldFlags);
                     parsed.Require();
-                    if (!parsed.Has("--name") || !parsed.Has("--secret"))
+                    var oauth = parsed.String("--type") == Relay.Core.Accounts.AccountTypes.OAuth;
+                    if (!parsed.Has("--name") || !parsed.Has(oauth ? "--access-token" : "--secret"))
                     {
-                        throw new CliUsageException("'accounts add' needs --name and --secret.");
+                        throw new CliUsageException(oauth ? "'accounts add --type oauth' needs --name, --provider and --access-token." : "'accounts add' needs --name and --secret.");
                     }
 
                     var input = ToInput(parsed);
@@ -145,18 +150,44 @@ internal static class AccountCommands
 
             // --proxy "" removes the account's proxy.
             Proxy = parsed.String("--proxy"),
+
+            // oauth accounts: the provider and a token set to import (all write-only, "-" reads from stdin).
+            OAuth = parsed.String("--provider") is { } provider ? new OAuthInput { Provider = provider } : null,
+            Tokens = parsed.Has("--access-token") || parsed.Has("--refresh-token")
+                ? new TokensInput { AccessToken = parsed.String("--access-token"), RefreshToken = parsed.String("--refresh-token"), ExpiresIn = parsed.Int("--expires-in") }
+                : null,
         };
     }
 
-    /// <summary><c>--secret -</c> reads the secret from stdin, keeping it out of shell history and the process list.</summary>
+    /// <summary>
+    /// <c>--secret -</c>, <c>--access-token -</c>, <c>--refresh-token -</c> read the value from stdin (one line each, in
+    /// that order), keeping credentials out of shell history and the process list.
+    /// </summary>
     private static async Task<AccountInput> WithSecretAsync(AccountInput input, CliConsole console)
     {
-        if (input.Secret != "-")
+        if (input.Secret == "-")
         {
-            return input;
+            input = input with { Secret = await ReadLineAsync(console).ConfigureAwait(false) };
         }
 
-        var line = await console.Input.ReadLineAsync().ConfigureAwait(false);
-        return input with { Secret = line?.Trim() ?? "" };
+        if (input.Tokens is { } tokens)
+        {
+            if (tokens.AccessToken == "-")
+            {
+                tokens = tokens with { AccessToken = await ReadLineAsync(console).ConfigureAwait(false) };
+            }
+
+            if (tokens.RefreshToken == "-")
+            {
+                tokens = tokens with { RefreshToken = await ReadLineAsync(console).ConfigureAwait(false) };
+            }
+
+            input = input with { Tokens = tokens };
+        }
+
+        return input;
     }
+
+    private static async Task<string> ReadLineAsync(CliConsole console) =>
+        (await console.Input.ReadLineAsync().ConfigureAwait(false))?.Trim() ?? "";
 }

@@ -17,12 +17,14 @@ internal static class HelpText
                              [--shapes chat,responses] [--azure-api-version V|none]
                              [--groups ID,ID ...] [--shared true|false] [--limit RULE ...]
                              [--proxy http|https|socks5|socks5h://[USER:PASS@]HOST:PORT]
+          relay accounts add --name N --type oauth --provider ID --access-token T [--refresh-token R]
+                             [--expires-in SECONDS] [same options as above, without --secret]
           relay accounts list
           relay accounts get ID
           relay accounts update ID [same options; --enabled true|false; --secret replaces it; --proxy "" removes it]
           relay accounts delete ID
           relay accounts reset ID
-          (--secret - reads the secret from stdin)
+          (--secret -, --access-token -, --refresh-token - read the value from stdin, one line each)
 
         Relay keys (what clients use):
           relay keys create --name N [--expires-at 2026-12-31T00:00:00Z] [--expires-after-first-use 30d]

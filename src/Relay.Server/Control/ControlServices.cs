@@ -38,6 +38,7 @@ internal static class ControlServices
         services.AddControlServices();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<AccountTester>();
+        services.TryAddSingleton<AccountTokenRefresh>();
         services.TryAddSingleton<AdminSessions>();
         services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
 

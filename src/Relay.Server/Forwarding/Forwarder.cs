@@ -9,6 +9,7 @@ using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
 using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.Inference;
+using Relay.Server.OAuth;
 
 namespace Relay.Server.Forwarding;
 
@@ -18,7 +19,7 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class Forwarder(UpstreamHttp upstream)
+internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -33,12 +34,66 @@ internal sealed class Forwarder(UpstreamHttp upstream)
         timeout.CancelAfter(request.Stream ? forwarding.StreamFirstByteTimeout : forwarding.FirstByteTimeout);
 
         var exchange = Exchange.For(request, account);
+
+        // OAuth accounts: the live access token, refreshed first when it is about to expire (one refresh per account
+        // in flight; concurrent requests await the same one).
+        string? bearer = null;
+        if (account.IsOAuth)
+        {
+            RefreshOutcome current;
+            try
+            {
+                current = await tokens.CurrentAsync(account, clientAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+            {
+                return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
+            }
+
+            if (current.Tokens is not { } set)
+            {
+                return RefreshFailed(current);
+            }
+
+            bearer = set.AccessToken;
+        }
+
+        for (var retried = false; ; retried = true)
+        {
+            var result = await SendOnceAsync(request, account, exchange, bearer, retried, timeout).ConfigureAwait(false);
+            if (result.RenewedBearer is not { } renewed)
+            {
+                return result.Attempt;
+            }
+
+            bearer = renewed;
+        }
+    }
+
+    /// <summary>
+    /// An upstream 401 for an OAuth account whose token Relay thought valid (the provider rotated or revoked it early):
+    /// refresh once (or join the refresh in flight) and say which token to retry with; null bearer → the attempt's result.
+    /// </summary>
+    private readonly record struct OnceResult(AttemptResult Attempt, string? RenewedBearer)
+    {
+        public static implicit operator OnceResult(AttemptResult attempt) => new(attempt, null);
+    }
+
+    private async Task<OnceResult> SendOnceAsync(RelayRequest request, AccountEntry account, Exchange exchange, string? bearer, bool retried, CancellationTokenSource timeout)
+    {
+        var clientAborted = request.Http.RequestAborted;
+        var forwarding = request.Snapshot.Forwarding;
         using var message = exchange.CreateRequest(out var refusal);
         if (message is null)
         {
             // This account cannot take the request as the client wrote it (e.g. a field Claude cannot express).
             await request.Shape.WriteErrorAsync(request, StatusCodes.Status400BadRequest, "invalid_request_error", refusal!.ToString(), param: refusal.Field).ConfigureAwait(false);
             return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
+        }
+
+        if (bearer is not null)
+        {
+            UpstreamEndpoint.AuthorizeBearer(message, bearer);
         }
 
         // The account's own route: its proxy's handler, or the direct one (null: a proxy that cannot be read, so nothing is sent).
@@ -78,6 +133,25 @@ internal sealed class Forwarder(UpstreamHttp upstream)
                 return AttemptResult.Failover(FailureKind.Network, $"proxy {refusing.Endpoint} refused the credentials (407)");
             }
 
+            if (status == StatusCodes.Status401Unauthorized && bearer is not null && !retried)
+            {
+                RefreshOutcome renewed;
+                try
+                {
+                    renewed = await tokens.RefreshAsync(account, bearer, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+                {
+                    return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
+                }
+                catch (OperationCanceledException)
+                {
+                    return AttemptResult.Failover(FailureKind.Network, "token refresh did not finish in time");
+                }
+
+                return renewed.Tokens is { } fresh ? new OnceResult(default, fresh.AccessToken) : RefreshFailed(renewed);
+            }
+
             if (Classify(status) is { } failure)
             {
                 return await ReadFailureAsync(response, failure, timeout.Token).ConfigureAwait(false);
@@ -89,6 +163,18 @@ internal sealed class Forwarder(UpstreamHttp upstream)
                 : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// An OAuth account whose token could not be renewed: a refused grant is a refused credential (error, with the
+    /// reason the operator needs); an unreachable token endpoint is a connect failure (a short cooldown, tried again).
+    /// </summary>
+    /// <remarks>
+    /// Nothing to refresh with (<see cref="RefreshStatus.CannotRefresh"/>) only gets here once the token has expired or
+    /// was refused, so it is a refused credential too.
+    /// </remarks>
+    private static AttemptResult RefreshFailed(RefreshOutcome outcome) => outcome.Status == RefreshStatus.Unavailable
+        ? AttemptResult.Failover(FailureKind.Network, outcome.Reason ?? "token refresh failed")
+        : AttemptResult.Failover(FailureKind.AuthRejected, outcome.Reason ?? "token refresh was refused");
 
     /// <summary>
     /// The failover table for upstream statuses. Any other 4xx is the request's own fault (context

@@ -18,6 +18,10 @@ internal static partial class UpstreamErrorText
         ArgumentNullException.ThrowIfNull(account);
         var message = string.IsNullOrWhiteSpace(result.UpstreamMessage) ? result.Reason ?? "upstream attempt failed" : result.UpstreamMessage;
         message = Scrub(message, account.Secret);
+        if (account.Tokens is { } tokens)
+        {
+            message = Scrub(Scrub(message, tokens.AccessToken), tokens.RefreshToken);
+        }
 
         // A proxy's password is a secret too (a proxy may echo it in an error page).
         return account.Proxy?.Password is { Length: >= 4 } password ? message.Replace(password, Mask, StringComparison.Ordinal) : message;

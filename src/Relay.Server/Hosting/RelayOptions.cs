@@ -69,4 +69,10 @@ public sealed class RelayOptions
 
     /// <summary>The window over which failed sign-ins are counted.</summary>
     public int SignInWindowSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// OAuth providers by id (<c>Relay:OAuthProviders:{id}:TokenUrl</c>, …) that token (<c>oauth</c>) accounts name.
+    /// None is built in. See docs/accounts.md.
+    /// </summary>
+    public Dictionary<string, OAuth.OAuthProviderOptions> OAuthProviders { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -12,6 +12,7 @@ using Relay.Server.Control;
 using Relay.Server.Control.Status;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
+using Relay.Server.OAuth;
 using Relay.Server.SelfService;
 using Relay.Storage.Sqlite;
 
@@ -46,6 +47,7 @@ internal static class RelayServices
         services.TryAddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<SnapshotManager>());
         services.TryAddSingleton<IHotState>(_ => new InProcessHotState());
         services.TryAddSingleton<IAdminStore, SqliteAdminStore>();
+        services.TryAddSingleton(new OAuthProviders(options.OAuthProviders));
         services.TryAddSingleton<AdminToken>();
         services.TryAddSingleton(new RelayApp.StartupConsole(Console.Out));
         return services;
@@ -65,6 +67,7 @@ internal static class RelayServices
 
         // Carries each proxy's handler over to the new snapshot and releases those no account uses any more.
         services.AddSingleton<ISnapshotPreparer>(sp => sp.GetRequiredService<UpstreamHttp>());
+        services.TryAddSingleton<OAuthTokens>();
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<InferenceProxy>();
         services.TryAddSingleton<InFlightRequests>();

@@ -9,7 +9,7 @@ internal sealed class AccountRow
     public const string Columns =
         "id AS Id, name AS Name, platform AS Platform, type AS Type, base_url AS BaseUrl, secret AS Secret, " +
         "priority AS Priority, weight AS Weight, max_concurrency AS MaxConcurrency, models AS Models, " +
-        "model_map AS ModelMap, shapes AS Shapes, azure_api_version AS AzureApiVersion, proxy AS Proxy, shared AS Shared, limits AS Limits, enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "model_map AS ModelMap, shapes AS Shapes, azure_api_version AS AzureApiVersion, proxy AS Proxy, oauth_provider AS OAuthProvider, oauth_tokens AS OAuthTokens, shared AS Shared, limits AS Limits, enabled AS Enabled, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -25,6 +25,8 @@ internal sealed class AccountRow
     public string Shapes { get; set; } = "[]";
     public string? AzureApiVersion { get; set; }
     public byte[]? Proxy { get; set; }
+    public string? OAuthProvider { get; set; }
+    public byte[]? OAuthTokens { get; set; }
     public bool Shared { get; set; } = true;
     public string Limits { get; set; } = "[]";
     public bool Enabled { get; set; }
@@ -47,6 +49,8 @@ internal sealed class AccountRow
         Shapes = JsonSerializer.Serialize([.. account.Shapes], StorageJsonContext.Default.StringArray),
         AzureApiVersion = account.AzureApiVersion,
         Proxy = account.ProxyCiphertext,
+        OAuthProvider = account.OAuthProvider,
+        OAuthTokens = account.TokensCiphertext,
         Shared = account.Shared,
         Limits = StoredJson.Limits(account.Limits),
         Enabled = account.Enabled,
@@ -70,6 +74,8 @@ internal sealed class AccountRow
         Shapes = JsonSerializer.Deserialize(Shapes, StorageJsonContext.Default.StringArray) ?? [],
         AzureApiVersion = AzureApiVersion,
         ProxyCiphertext = Proxy,
+        OAuthProvider = OAuthProvider,
+        TokensCiphertext = OAuthTokens,
         Shared = Shared,
         Limits = StoredJson.Limits(Limits, $"account {Id}"),
         Enabled = Enabled,

@@ -7,14 +7,14 @@ namespace Relay.Storage.Sqlite;
 public sealed partial class SqliteConfigStore
 {
     private const string InsertAccount = """
-        INSERT INTO accounts (id, name, platform, type, base_url, secret, priority, weight, max_concurrency, models, model_map, shapes, azure_api_version, proxy, shared, limits, enabled, created_at, updated_at)
-        VALUES (@Id, @Name, @Platform, @Type, @BaseUrl, @Secret, @Priority, @Weight, @MaxConcurrency, @Models, @ModelMap, @Shapes, @AzureApiVersion, @Proxy, @Shared, @Limits, @Enabled, @CreatedAt, @UpdatedAt)
+        INSERT INTO accounts (id, name, platform, type, base_url, secret, priority, weight, max_concurrency, models, model_map, shapes, azure_api_version, proxy, oauth_provider, oauth_tokens, shared, limits, enabled, created_at, updated_at)
+        VALUES (@Id, @Name, @Platform, @Type, @BaseUrl, @Secret, @Priority, @Weight, @MaxConcurrency, @Models, @ModelMap, @Shapes, @AzureApiVersion, @Proxy, @OAuthProvider, @OAuthTokens, @Shared, @Limits, @Enabled, @CreatedAt, @UpdatedAt)
         """;
 
     private const string UpdateAccount = """
         UPDATE accounts SET name = @Name, platform = @Platform, type = @Type, base_url = @BaseUrl, secret = @Secret,
             priority = @Priority, weight = @Weight, max_concurrency = @MaxConcurrency, models = @Models,
-            model_map = @ModelMap, shapes = @Shapes, azure_api_version = @AzureApiVersion, proxy = @Proxy, shared = @Shared, limits = @Limits, enabled = @Enabled, updated_at = @UpdatedAt
+            model_map = @ModelMap, shapes = @Shapes, azure_api_version = @AzureApiVersion, proxy = @Proxy, oauth_provider = @OAuthProvider, oauth_tokens = @OAuthTokens, shared = @Shared, limits = @Limits, enabled = @Enabled, updated_at = @UpdatedAt
         WHERE id = @Id
         """;
 
@@ -71,6 +71,20 @@ public sealed partial class SqliteConfigStore
                 return true;
             },
             cancellationToken);
+    }
+
+    /// <remarks>
+    /// Outside the config version on purpose (a refresh must not rebuild the snapshot); the row's updated_at stays too,
+    /// since the operator changed nothing.
+    /// </remarks>
+    public async Task<bool> UpdateAccountTokensAsync(string id, byte[] tokensCiphertext, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(tokensCiphertext);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE accounts SET oauth_tokens = @tokensCiphertext WHERE id = @id", new { id, tokensCiphertext }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows > 0;
     }
 
     /// <remarks>Usage events that name the account are kept; they carry its id, not a foreign key.</remarks>

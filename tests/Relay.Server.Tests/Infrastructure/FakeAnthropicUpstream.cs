@@ -111,6 +111,24 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     /// <summary>Replaces the scenario of one prefix with a custom handler (the request is still recorded).</summary>
     public void Script(string prefix, Func<HttpContext, UpstreamRequest, Task> handler) => _scripts[prefix] = handler;
 
+    /// <summary>
+    /// Makes <paramref name="prefix"/> accept only <c>Authorization: Bearer</c> with a token <paramref name="isValid"/>
+    /// approves (an OAuth sign-in's current access token), answering 401 <c>authentication_error</c> otherwise, and
+    /// playing <c>ok</c> when it is valid.
+    /// </summary>
+    public void AcceptOnlyBearer(string prefix, Func<string?, bool> isValid) => Script(prefix, async (context, request) =>
+    {
+        var authorization = request.Header("authorization");
+        var token = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+        if (!isValid(token))
+        {
+            await WriteJsonAsync(context, 401, UpstreamTranscripts.AuthErrorJson, null).ConfigureAwait(false);
+            return;
+        }
+
+        await PlayAsync(context, request, Scenarios.Ok).ConfigureAwait(false);
+    });
+
     public IReadOnlyList<UpstreamRequest> Requests(string prefix) =>
         _requests.TryGetValue(prefix, out var queue) ? [.. queue] : [];
 

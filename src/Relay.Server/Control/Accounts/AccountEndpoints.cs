@@ -63,6 +63,15 @@ internal static class AccountEndpoints
             .Produces<AccountView>()
             .ProducesControlError(StatusCodes.Status404NotFound);
 
+        accounts.MapPost("/{id}/refresh", async (string id, AccountTokenRefresh refresh, CancellationToken ct) =>
+                ControlResults.From(await refresh.RefreshAsync(id, ct).ConfigureAwait(false)))
+            .WithName("RefreshAccountTokens")
+            .WithSummary("Refresh an oauth account's tokens now (joins a refresh already in flight).")
+            .WithDescription("200 with the view when the provider issued new tokens; 409 with the reason when it refused (the account is then in error) or could not be reached.")
+            .Produces<AccountView>()
+            .ProducesControlError(StatusCodes.Status404NotFound)
+            .ProducesControlError(StatusCodes.Status409Conflict);
+
         accounts.MapPost("/{id}/test", async (string id, HttpRequest request, AccountTester tester, CancellationToken ct) =>
             {
                 // The body is optional: no body (or an empty one) tests with the account's default model.

@@ -45,6 +45,13 @@ internal sealed record AccountInput
     /// </summary>
     public string? Proxy { get; init; }
 
+    /// <summary>For <c>type: "oauth"</c>: the configured provider that issued the tokens.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("oauth")]
+    public OAuthInput? OAuth { get; init; }
+
+    /// <summary>For <c>type: "oauth"</c>: the token set to import (write-only, never returned); replaces the stored one on update.</summary>
+    public TokensInput? Tokens { get; init; }
+
     /// <summary>True when the body named <c>proxy</c>, possibly as null; filled in by the endpoint, not from JSON.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool ProxyGiven { get; init; }

@@ -4,6 +4,7 @@ using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Core.Storage;
 using Relay.Server.Control.Limits;
+using Relay.Server.OAuth;
 
 namespace Relay.Server.Control.Accounts;
 
@@ -17,14 +18,16 @@ internal sealed class AccountService(
     IHotState hotState,
     SecretProtector protector,
     TimeProvider time,
-    ILogger<AccountService> logger)
+    OAuthProviders providers,
+    ILogger<AccountService> logger,
+    OAuthTokens? liveTokens = null)
 {
     public async Task<IReadOnlyList<AccountView>> ListAsync(CancellationToken cancellationToken)
     {
         var accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = snapshots.Current;
         var now = time.GetUtcNow();
-        return [.. accounts.OrderBy(a => a.Priority).ThenBy(a => a.CreatedAt).Select(a => AccountView.From(a, ProxyView.Read(a, protector), snapshot, hotState, now))];
+        return [.. accounts.OrderBy(a => a.Priority).ThenBy(a => a.CreatedAt).Select(a => AccountView.From(a, ProxyView.Read(a, protector), OAuthView.Read(a, protector, liveTokens), snapshot, hotState, now))];
     }
 
     public async Task<Outcome<AccountView>> GetAsync(string id, CancellationToken cancellationToken)
@@ -43,7 +46,10 @@ internal sealed class AccountService(
 
         var candidate = applied.Value!;
         var proxyError = AccountValidator.ValidateProxy(input.Proxy, out var proxy);
-        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: true) ?? proxyError) is { } invalid)
+        if ((AccountValidator.Validate(candidate)
+                ?? OAuthAccountRules.Validate(candidate, input, null, providers)
+                ?? (candidate.IsOAuth ? null : AccountValidator.ValidateSecret(input.Secret, required: true))
+                ?? proxyError) is { } invalid)
         {
             return invalid;
         }
@@ -52,7 +58,10 @@ internal sealed class AccountService(
         var account = candidate with
         {
             Id = IdGenerator.New("acc"),
-            SecretCiphertext = protector.Protect(input.Secret!),
+
+            // An oauth account's credential is its token set; the secret column stays empty.
+            SecretCiphertext = candidate.IsOAuth ? [] : protector.Protect(input.Secret!),
+            TokensCiphertext = candidate.IsOAuth ? protector.Protect(OAuthAccountRules.ToTokenSet(input.Tokens!, now).ToJson()) : null,
             ProxyCiphertext = proxy is null ? null : protector.Protect(proxy.Url),
             CreatedAt = now,
             UpdatedAt = now,
@@ -78,25 +87,42 @@ internal sealed class AccountService(
 
         var candidate = applied.Value!;
         var proxyError = AccountValidator.ValidateProxy(input.Proxy, out var proxy);
-        if ((AccountValidator.Validate(candidate) ?? AccountValidator.ValidateSecret(input.Secret, required: false) ?? proxyError) is { } invalid)
+        if ((AccountValidator.Validate(candidate)
+                ?? OAuthAccountRules.Validate(candidate, input, existing, providers)
+                ?? AccountValidator.ValidateSecret(input.Secret, required: false)
+                ?? proxyError) is { } invalid)
         {
             return invalid;
         }
 
         // A proxy given replaces the stored one; "" or an explicit null removes it; absent keeps it.
         var proxyChanged = input.Proxy is not null || input.ProxyGiven;
+        var now = time.GetUtcNow();
         var account = candidate with
         {
             SecretCiphertext = input.Secret is null ? existing.SecretCiphertext : protector.Protect(input.Secret),
+            TokensCiphertext = input.Tokens is { } tokens ? protector.Protect(OAuthAccountRules.ToTokenSet(tokens, now).ToJson()) : existing.TokensCiphertext,
             ProxyCiphertext = !proxyChanged ? existing.ProxyCiphertext : proxy is null ? null : protector.Protect(proxy.Url),
-            UpdatedAt = time.GetUtcNow(),
+            UpdatedAt = now,
         };
         if (!await store.UpdateAccountAsync(account, cancellationToken).ConfigureAwait(false))
         {
             return NotFound(id);
         }
 
-        ControlLog.AccountUpdated(logger, id, input.Secret is not null);
+        if (input.Tokens is not null)
+        {
+            // New tokens are a new credential: a rejection of the old ones no longer applies. The live state takes the
+            // imported set when the snapshot brings it (it is newer than anything refreshed before).
+            hotState.Reset(id);
+            if (liveTokens is null)
+            {
+                // No live state in this process (a CLI verb): the running server applies the reset within a poll interval.
+                await AccountResetRequests.RequestAsync(store, id, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        ControlLog.AccountUpdated(logger, id, input.Secret is not null || input.Tokens is not null);
         return await RefreshAndViewAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,6 +209,7 @@ internal sealed class AccountService(
         Name = input.Name?.Trim() ?? baseline.Name,
         Platform = input.Platform?.Trim().ToLowerInvariant() ?? baseline.Platform,
         Type = input.Type ?? baseline.Type,
+        OAuthProvider = input.OAuth?.Provider?.Trim() ?? baseline.OAuthProvider,
 
         // A new account without a base URL gets its platform's; an existing one keeps what it has.
         BaseUrl = input.BaseUrl?.Trim() ?? (baseline.Id.Length == 0 ? DefaultBaseUrls.For(input.Platform?.Trim().ToLowerInvariant() ?? baseline.Platform) : baseline.BaseUrl),
@@ -206,7 +233,8 @@ internal sealed class AccountService(
         return stored is null ? NotFound(id) : View(stored);
     }
 
-    private AccountView View(AccountRecord account) => AccountView.From(account, ProxyView.Read(account, protector), snapshots.Current, hotState, time.GetUtcNow());
+    private AccountView View(AccountRecord account) =>
+        AccountView.From(account, ProxyView.Read(account, protector), OAuthView.Read(account, protector, liveTokens), snapshots.Current, hotState, time.GetUtcNow());
 
     private static ControlError NotFound(string id) => ControlError.NotFound($"No account with id '{id}'.");
 }

@@ -57,7 +57,7 @@ internal sealed class AccountTester(IConfigStore store, SnapshotManager snapshot
         }
 
         var model = input.Model?.Trim() ?? DefaultModel(account.Record);
-        if (account.Secret is null || account.UnusableReason is not null)
+        if ((account.Secret is null && account.Tokens is null) || account.UnusableReason is not null)
         {
             return new AccountTestResult(false, 0, 0, model) { Error = account.UnusableReason ?? "The account has no usable secret." };
         }

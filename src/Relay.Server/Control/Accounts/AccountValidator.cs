@@ -50,7 +50,7 @@ internal static class AccountValidator
 
         if (!AccountTypes.IsKnown(account.Type))
         {
-            return ControlError.Invalid($"Field 'type' must be one of: {AccountTypes.ApiKey}.");
+            return ControlError.Invalid($"Field 'type' must be one of: {string.Join(", ", AccountTypes.All)}.");
         }
 
         if (!Uri.TryCreate(account.BaseUrl, UriKind.Absolute, out var baseUrl)

@@ -4,6 +4,8 @@ using Relay.Core.Limits;
 using Relay.Core.Security;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
+using Relay.Server.OAuth;
+using System.Text.Json.Serialization;
 
 namespace Relay.Server.Control.Accounts;
 
@@ -25,6 +27,7 @@ internal sealed record AccountView(
     IReadOnlyList<string> Shapes,
     AzureView? Azure,
     ProxyView? Proxy,
+    [property: System.Text.Json.Serialization.JsonPropertyName("oauth")] OAuthView? OAuth,
     IReadOnlyList<string> Groups,
     bool Shared,
     IReadOnlyList<LimitRuleSpec> Limits,
@@ -34,7 +37,7 @@ internal sealed record AccountView(
     DateTimeOffset UpdatedAt,
     AccountStatusView Status)
 {
-    public static AccountView From(AccountRecord record, ProxyView? proxy, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) => new(
+    public static AccountView From(AccountRecord record, ProxyView? proxy, OAuthView? oauth, RelaySnapshot snapshot, IHotState hotState, DateTimeOffset now) => new(
         record.Id,
         record.Name,
         record.Platform,
@@ -48,6 +51,7 @@ internal sealed record AccountView(
         record.ServedShapes,
         record.AzureApiVersion is { } apiVersion ? new AzureView(apiVersion) : null,
         proxy,
+        oauth,
         record.Groups,
         record.Shared,
         LimitRuleSpec.FromRules(record.Limits),
@@ -85,6 +89,50 @@ internal sealed record ProxyView(string Url, string Scheme, string Host, int Por
     }
 
     private static readonly ProxyView Unreadable = new("(unreadable)", "", "", 0, false);
+}
+
+/// <summary>
+/// An <c>oauth</c> account's sign-in, without any token: the provider, when the access token expires, whether Relay
+/// can renew it, the last successful refresh and why the last refresh failed (null when it did not).
+/// </summary>
+internal sealed record OAuthView(
+    string Provider,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
+    bool HasRefreshToken,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastRefreshAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RefreshError)
+{
+    /// <summary>
+    /// From the live state when this process holds one at least as new as the stored set (it may have refreshed since),
+    /// else from the store (e.g. tokens just imported, which the live state takes on their first use).
+    /// </summary>
+    public static OAuthView? Read(AccountRecord record, SecretProtector protector, OAuthTokens? live)
+    {
+        if (!record.IsOAuth)
+        {
+            return null;
+        }
+
+        var provider = record.OAuthProvider ?? "";
+        OAuthTokenSet? stored = null;
+        try
+        {
+            stored = record.TokensCiphertext is { } ciphertext ? OAuthTokenSet.Parse(protector.Unprotect(ciphertext)) : null;
+        }
+        catch (Exception ex) when (ex is SecretDecryptionException or FormatException)
+        {
+            // The status says the tokens cannot be read (the snapshot's unusable reason).
+        }
+
+        if (live?.Live(record.Id) is { } state && (stored is null || state.Tokens.IssuedAt >= stored.IssuedAt))
+        {
+            return new OAuthView(provider, state.Tokens.ExpiresAt, state.Tokens.RefreshToken is not null, state.Tokens.LastRefreshAt, state.RefreshError);
+        }
+
+        return stored is null
+            ? new OAuthView(provider, null, false, null, null)
+            : new OAuthView(provider, stored.ExpiresAt, stored.RefreshToken is not null, stored.LastRefreshAt, null);
+    }
 }
 
 /// <summary>Azure OpenAI settings of an account (omitted for every other account).</summary>

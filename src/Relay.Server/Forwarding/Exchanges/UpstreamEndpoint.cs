@@ -75,8 +75,25 @@ internal static class UpstreamEndpoint
         return account.BaseUrl + suffix;
     }
 
+    /// <summary>
+    /// OAuth accounts: the live access token (held by the refresher, not the snapshot) as <c>Authorization: Bearer</c>,
+    /// set by the forwarder once it has the token; no API-key header is ever sent for them.
+    /// </summary>
+    public static void AuthorizeBearer(HttpRequestMessage message, string accessToken) =>
+        message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + accessToken);
+
     private static void Authorize(HttpRequestMessage message, AccountEntry account)
     {
+        if (account.IsOAuth)
+        {
+            if (account.Platform != Platforms.OpenAI)
+            {
+                AddAnthropicVersion(message);
+            }
+
+            return;
+        }
+
         if (account.Platform == Platforms.OpenAI)
         {
             if (account.Record.AzureApiVersion is not null)
@@ -92,6 +109,11 @@ internal static class UpstreamEndpoint
         }
 
         message.Headers.TryAddWithoutValidation("x-api-key", account.Secret);
+        AddAnthropicVersion(message);
+    }
+
+    private static void AddAnthropicVersion(HttpRequestMessage message)
+    {
         if (!message.Headers.Contains("anthropic-version"))
         {
             // The API requires it; plain curl users and translated requests do not send it.
