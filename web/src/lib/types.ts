@@ -47,6 +47,8 @@ export interface Account {
   azure?: { apiVersion: string }
   /** Outbound proxy the relay reaches this account's upstream through; absent when it connects directly. */
   proxy?: AccountProxy
+  /** Only on token (OAuth) accounts; never carries a token. */
+  oauth?: AccountOAuth
   groups: string[]
   shared: boolean
   limits: LimitRule[]
@@ -55,6 +57,14 @@ export interface Account {
   createdAt: string
   updatedAt: string
   status: AccountStatus
+}
+
+export interface AccountOAuth {
+  provider: string
+  expiresAt: string | null
+  hasRefreshToken: boolean
+  lastRefreshAt: string | null
+  refreshError: string | null
 }
 
 /** The account view's proxy: the URL comes back with its password masked (`user:****@`); the password never does. */
