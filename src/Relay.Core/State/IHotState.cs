@@ -1,4 +1,5 @@
 using Relay.Core.Limits;
+using Relay.Protocols.RateLimits;
 
 namespace Relay.Core.State;
 
@@ -26,7 +27,17 @@ public interface IHotState
     /// becomes the account's <see cref="AccountStatus.LastError"/>: <paramref name="upstreamStatus"/> (0 = no answer)
     /// and <paramref name="message"/> (scrubbed by the caller), else <paramref name="reason"/>.
     /// </summary>
-    void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null);
+    /// <param name="until">
+    /// For <see cref="FailureKind.RateLimited"/>: the exact end the upstream announced (a usage window's reset), which
+    /// replaces the hint's cooldown, capped at <see cref="CoolingPolicy.MaxUsageWindowCooldown"/>.
+    /// </param>
+    void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null, DateTimeOffset? until = null);
+
+    /// <summary>Keeps the latest usage-window report of the account's upstream (latest wins; memory only).</summary>
+    void ReportUsageWindows(string accountId, UsageWindowReport report, DateTimeOffset now);
+
+    /// <summary>The latest usage-window report seen for the account since start, or null.</summary>
+    ObservedUsageWindows? GetUsageWindows(string accountId);
 
     /// <summary>Operator action: forget errors, cooldowns and the last error of the account.</summary>
     void Reset(string accountId);

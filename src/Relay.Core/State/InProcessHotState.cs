@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Relay.Core.Limits;
+using Relay.Protocols.RateLimits;
 
 namespace Relay.Core.State;
 
@@ -96,7 +97,7 @@ public sealed class InProcessHotState : IHotState
         }
     }
 
-    public void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null)
+    public void ReportFailure(string accountId, FailureKind kind, TimeSpan? upstreamHint, string reason, DateTimeOffset now, int upstreamStatus = 0, string? message = null, DateTimeOffset? until = null)
     {
         var state = Get(accountId);
 
@@ -114,7 +115,9 @@ public sealed class InProcessHotState : IHotState
                     break;
                 case FailureKind.RateLimited:
                     // The upstream said when to come back; no half-open probing needed after that.
-                    state.CoolUntil = Later(state.CoolUntil, now + CoolingPolicy.RateLimitCooldown(upstreamHint));
+                    state.CoolUntil = Later(state.CoolUntil, until is { } end
+                        ? CoolingPolicy.UsageWindowCooldownEnd(end, now)
+                        : now + CoolingPolicy.RateLimitCooldown(upstreamHint));
                     if (state.ConsecutiveFailures == 0)
                     {
                         state.RateLimitOnly = true;
@@ -133,6 +136,34 @@ public sealed class InProcessHotState : IHotState
                     state.CoolUntil = Later(state.CoolUntil, now + backoff);
                     break;
             }
+        }
+    }
+
+    public void ReportUsageWindows(string accountId, UsageWindowReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var observed = new ObservedUsageWindows(report, now);
+        var state = Get(accountId);
+        lock (state)
+        {
+            // Latest wins; a report that arrives late from an older response does not replace a newer one.
+            if (state.UsageWindows is null || state.UsageWindows.ObservedAt <= now)
+            {
+                state.UsageWindows = observed;
+            }
+        }
+    }
+
+    public ObservedUsageWindows? GetUsageWindows(string accountId)
+    {
+        if (!_accounts.TryGetValue(accountId, out var state))
+        {
+            return null;
+        }
+
+        lock (state)
+        {
+            return state.UsageWindows;
         }
     }
 
@@ -226,5 +257,8 @@ public sealed class InProcessHotState : IHotState
 
         /// <summary>The most recent failed attempt; survives recovery, cleared only by <see cref="Reset"/>.</summary>
         public AccountError? LastError;
+
+        /// <summary>The latest usage-window report; an observation, so a reset keeps it.</summary>
+        public ObservedUsageWindows? UsageWindows;
     }
 }

@@ -5,6 +5,7 @@ using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Protocols.Anthropic;
 using Relay.Protocols.OpenAI;
+using Relay.Protocols.RateLimits;
 using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
 using Relay.Server.Forwarding.Exchanges;
@@ -126,6 +127,9 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
         using (response)
         {
             var status = (int)response.StatusCode;
+
+            // Subscription usage windows (Anthropic unified / Codex headers), on good answers and on 429s alike.
+            var usageWindows = UsageWindowReader.Read(response, DateTimeOffset.UtcNow);
             if (status == StatusCodes.Status407ProxyAuthenticationRequired && account.Proxy is { } refusing)
             {
                 // The account's HTTP proxy, not the upstream, refused (plain-http targets see the proxy's answer as the response):
@@ -154,13 +158,14 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
 
             if (Classify(status) is { } failure)
             {
-                return await ReadFailureAsync(response, failure, timeout.Token).ConfigureAwait(false);
+                return await ReadFailureAsync(response, failure, usageWindows, timeout.Token).ConfigureAwait(false) with { UsageWindows = usageWindows };
             }
 
             var stream = IsEventStream(response);
-            return stream && status is >= 200 and < 300
+            var relayed = stream && status is >= 200 and < 300
                 ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, forwarding.StreamIdleTimeout).ConfigureAwait(false)
                 : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
+            return usageWindows is null ? relayed : relayed with { UsageWindows = usageWindows };
         }
     }
 
@@ -192,7 +197,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
     private static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, FailureKind kind, CancellationToken cancellationToken)
+    private static async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, FailureKind kind, UsageWindowReport? usageWindows, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         string? type = null;
@@ -212,6 +217,19 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
         {
             var now = DateTimeOffset.UtcNow;
             hint = RateLimitHeaders.RetryAfter(Header(response, HeaderNames.RetryAfter), now);
+
+            // A subscription's usage window is exhausted: cool until that window resets (at least the retry-after).
+            if (kind == FailureKind.RateLimited && usageWindows?.Exhausted(now) is { } exhausted)
+            {
+                var until = exhausted.Until;
+                if (hint is { } wait && wait < CoolingPolicy.MaxUsageWindowCooldown && now + wait > until)
+                {
+                    until = now + wait;
+                }
+
+                return AttemptResult.Failover(kind, ExhaustedReason(exhausted), status, until - now) with { UpstreamMessage = message, CoolUntil = until };
+            }
+
             if (hint is null && RateLimitHeaders.LatestReset(name => Header(response, name)) is { } reset)
             {
                 hint = reset - now;
@@ -225,6 +243,15 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
         // text. The message goes only to the account's last error, scrubbed of the credential first.
         var reason = type is null ? $"upstream answered {status}" : $"upstream answered {status} {type}";
         return AttemptResult.Failover(kind, reason, status, hint) with { UpstreamMessage = message };
+    }
+
+    /// <summary>"5-hour usage window exhausted; resets 2026-11-24T08:00:00Z" (no upstream text).</summary>
+    private static string ExhaustedReason(UsageExhaustion exhausted)
+    {
+        var resets = exhausted.Until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return exhausted.Window is { } window
+            ? $"{UsageWindow.Describe(window)} usage window exhausted; resets {resets}"
+            : $"usage limit reached; resets {resets}";
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -149,6 +149,12 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
     /// <summary>The most recent failed upstream attempt (kept after recovery, cleared by a reset); omitted when none.</summary>
     public AccountErrorView? LastError { get; init; }
 
+    /// <summary>The subscription usage windows the upstream last reported (shortest first); omitted when none seen.</summary>
+    public IReadOnlyList<UsageWindowView>? UsageWindows { get; init; }
+
+    /// <summary>When the response that reported <see cref="UsageWindows"/> arrived.</summary>
+    public DateTimeOffset? UsageWindowsObservedAt { get; init; }
+
     public const string Active = "active";
     public const string Cooling = "cooling";
     public const string Error = "error";
@@ -160,7 +166,14 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
             ? LimitStatus.ForAccount(hotState, snapshot, current, now)
             : null;
         var lastError = hotState.GetStatus(record.Id, now).LastError is { } error ? new AccountErrorView(error.At, error.Status, error.Message) : null;
-        return Health(record, snapshot, hotState, now) with { Limits = limits, LastError = lastError };
+        var observed = hotState.GetUsageWindows(record.Id) is { Report.Windows.Count: > 0 } seen ? seen : null;
+        return Health(record, snapshot, hotState, now) with
+        {
+            Limits = limits,
+            LastError = lastError,
+            UsageWindows = observed?.Report.Windows.Select(UsageWindowView.From).ToArray(),
+            UsageWindowsObservedAt = observed?.ObservedAt,
+        };
     }
 
     /// <summary>Just the state (<see cref="Active"/>, <see cref="Cooling"/>, <see cref="Error"/> or <see cref="Disabled"/>), for counts.</summary>
@@ -194,3 +207,14 @@ internal sealed record AccountStatusView(string State, DateTimeOffset? Until, st
 
 /// <summary>When the last failed attempt happened, the upstream's status (0 = no answer) and what went wrong.</summary>
 internal sealed record AccountErrorView(DateTimeOffset At, int Status, string Message);
+
+/// <summary>
+/// One usage window as the upstream reported it: <c>utilization</c> is a fraction for every provider (0.21 = 21 %, may
+/// exceed 1), <c>resetsAt</c> when it resets, <c>status</c> the provider's own (<c>allowed</c>, <c>allowed_warning</c>,
+/// <c>rejected</c>; Anthropic only).
+/// </summary>
+internal sealed record UsageWindowView(string Window, double? Utilization, DateTimeOffset? ResetsAt, string? Status)
+{
+    public static UsageWindowView From(Relay.Protocols.RateLimits.UsageWindow window) =>
+        new(window.Window, window.Utilization, window.ResetsAt, window.Status);
+}
