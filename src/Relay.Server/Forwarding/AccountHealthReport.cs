@@ -12,11 +12,6 @@ internal static class AccountHealthReport
 {
     public static void Apply(IHotState state, AccountEntry account, AttemptResult result, DateTimeOffset now)
     {
-        if (result.UsageWindows is { } windows)
-        {
-            state.ReportUsageWindows(account.Id, windows, now);
-        }
-
         if (result.Failure is { } kind)
         {
             state.ReportFailure(account.Id, kind, result.RetryHint, result.Reason ?? kind.ToString(), now, result.UpstreamStatus, UpstreamErrorText.Describe(result, account), result.CoolUntil);

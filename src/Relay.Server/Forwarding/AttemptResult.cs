@@ -1,5 +1,4 @@
 using Relay.Core.State;
-using Relay.Protocols.RateLimits;
 using Relay.Protocols.Usage;
 
 namespace Relay.Server.Forwarding;
@@ -21,9 +20,6 @@ internal readonly record struct AttemptResult
 
     /// <summary>An exact end of the cooldown: the reset of the usage window a 429 says is exhausted (wins over <see cref="RetryHint"/>).</summary>
     public DateTimeOffset? CoolUntil { get; init; }
-
-    /// <summary>What the response's headers said about the account's subscription usage windows; null when nothing.</summary>
-    public UsageWindowReport? UsageWindows { get; init; }
     public string? Reason { get; init; }
 
     /// <summary>The upstream's own error message, when it sent one (unscrubbed: see <see cref="UpstreamErrorText"/>).</summary>

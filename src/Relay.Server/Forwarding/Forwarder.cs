@@ -20,7 +20,7 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
+internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotState state)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -128,8 +128,15 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
         {
             var status = (int)response.StatusCode;
 
-            // Subscription usage windows (Anthropic unified / Codex headers), on good answers and on 429s alike.
-            var usageWindows = UsageWindowReader.Read(response, DateTimeOffset.UtcNow);
+            // Subscription usage windows (Anthropic unified / Codex headers), on good answers and on 429s alike: kept as
+            // soon as the headers arrive, before anything reaches the client (memory only; latest wins).
+            var arrived = DateTimeOffset.UtcNow;
+            var usageWindows = UsageWindowReader.Read(response, arrived);
+            if (usageWindows is not null)
+            {
+                state.ReportUsageWindows(account.Id, usageWindows, arrived);
+            }
+
             if (status == StatusCodes.Status407ProxyAuthenticationRequired && account.Proxy is { } refusing)
             {
                 // The account's HTTP proxy, not the upstream, refused (plain-http targets see the proxy's answer as the response):
@@ -158,14 +165,13 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens)
 
             if (Classify(status) is { } failure)
             {
-                return await ReadFailureAsync(response, failure, usageWindows, timeout.Token).ConfigureAwait(false) with { UsageWindows = usageWindows };
+                return await ReadFailureAsync(response, failure, usageWindows, timeout.Token).ConfigureAwait(false);
             }
 
             var stream = IsEventStream(response);
-            var relayed = stream && status is >= 200 and < 300
+            return stream && status is >= 200 and < 300
                 ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, forwarding.StreamIdleTimeout).ConfigureAwait(false)
                 : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
-            return usageWindows is null ? relayed : relayed with { UsageWindows = usageWindows };
         }
     }
 

@@ -30,6 +30,16 @@ export interface AccountStatus {
   inFlight: number
   limits?: LimitStatus[]
   lastError?: { at: string; status: number; message: string }
+  /** Subscription usage windows the upstream last reported; utilization is a fraction (0.21 = 21 %). */
+  usageWindows?: UsageWindow[]
+  usageWindowsObservedAt?: string
+}
+
+export interface UsageWindow {
+  window: string
+  utilization?: number
+  resetsAt?: string
+  status?: string
 }
 
 export interface Account {
