@@ -71,10 +71,12 @@ public sealed class UsageWindowTests(UpstreamFixture upstream) : ProxyTestBase(u
         Fake.Script(prefix, async (context, _) =>
         {
             Unified(context, "allowed_warning", ("5h", utilization, fiveHours, "allowed_warning"), ("7d", "0.44", sevenDays, "allowed"));
-            await FakeAnthropicUpstream.WriteJsonAsync(context, 200, UpstreamTranscripts.TextJson, Requests.DefaultModel);
+            FakeAnthropicUpstream.StartStream(context);
+            await FakeAnthropicUpstream.WriteEventsAsync(context, UpstreamTranscripts.Render(UpstreamTranscripts.TextStream, Requests.DefaultModel), TimeSpan.Zero);
         });
-        (response, _) = await PostAsync(client, "/v1/messages", Requests.Messages());
+        (response, var streamed) = await PostAsync(client, "/v1/messages", Requests.Messages(stream: true));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("message_stop", streamed, StringComparison.Ordinal);
         status = await StatusAsync(account.Id);
         windows = status.GetProperty("usageWindows").EnumerateArray().ToArray();
         Assert.Equal(0.35, windows[0].GetProperty("utilization").GetDouble());
@@ -147,6 +149,50 @@ public sealed class UsageWindowTests(UpstreamFixture upstream) : ProxyTestBase(u
     }
 
     [Fact]
+    public async Task A_codex_429_with_a_full_window_cools_the_account_until_that_window_resets()
+    {
+        await using var openai = await FakeOpenAIUpstream.StartAsync();
+        var prefix = "codex429-" + Guid.NewGuid().ToString("N")[..6];
+        var reset = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(40).ToUnixTimeSeconds());
+        openai.Script(prefix, async (context, _) =>
+        {
+            var headers = context.Response.Headers;
+            headers["x-codex-primary-used-percent"] = "100";
+            headers["x-codex-primary-window-minutes"] = "300";
+            headers["x-codex-primary-reset-at"] = Unix(reset);
+            headers["x-codex-secondary-used-percent"] = "64";
+            headers["x-codex-secondary-window-minutes"] = "10080";
+            headers["x-codex-secondary-reset-after-seconds"] = "400000";
+            await FakeOpenAIUpstream.WriteJsonAsync(context, 429, OpenAITranscripts.RateLimitJson);
+        });
+        var accountId = await AddOpenAIAccountAsync(openai, prefix);
+        var (_, client) = await NewClientAsync(bearer: true);
+
+        using var response = await client.PostAsync("/v1/responses", new StringContent("""{"model":"gpt-5","input":"Say hello"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+
+        var status = await StatusAsync(accountId);
+        Assert.Equal("cooling", status.GetProperty("state").GetString());
+        Assert.InRange(status.GetProperty("until").GetDateTimeOffset(), reset.AddSeconds(-1), reset.AddSeconds(1));
+        Assert.StartsWith("5-hour usage window exhausted; resets ", status.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1.0, status.GetProperty("usageWindows")[0].GetProperty("utilization").GetDouble());
+    }
+
+    private async Task<string> AddOpenAIAccountAsync(FakeOpenAIUpstream openai, string prefix)
+    {
+        using var created = await Relay.Admin.PostAsJsonAsync("api/accounts", new JsonObject
+        {
+            ["name"] = prefix,
+            ["platform"] = "openai",
+            ["baseUrl"] = openai.BaseUrl(prefix) + "/v1",
+            ["shapes"] = new JsonArray("responses"),
+            ["secret"] = "sk-proj-" + RelayServer.RandomToken(40),
+        });
+        Assert.True(created.IsSuccessStatusCode);
+        return JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
     public async Task Codex_headers_on_a_responses_account_are_shown_as_fractions()
     {
         await using var openai = await FakeOpenAIUpstream.StartAsync();
@@ -163,16 +209,7 @@ public sealed class UsageWindowTests(UpstreamFixture upstream) : ProxyTestBase(u
             headers["x-codex-secondary-reset-at"] = Unix(secondaryReset);
             await FakeOpenAIUpstream.WriteJsonAsync(context, 200, OpenAITranscripts.Render(OpenAITranscripts.ResponsesTextJson, "gpt-5"));
         });
-        using var created = await Relay.Admin.PostAsJsonAsync("api/accounts", new JsonObject
-        {
-            ["name"] = prefix,
-            ["platform"] = "openai",
-            ["baseUrl"] = openai.BaseUrl(prefix) + "/v1",
-            ["shapes"] = new JsonArray("responses"),
-            ["secret"] = "sk-proj-" + RelayServer.RandomToken(40),
-        });
-        Assert.True(created.IsSuccessStatusCode);
-        var accountId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var accountId = await AddOpenAIAccountAsync(openai, prefix);
         var (_, client) = await NewClientAsync(bearer: true);
 
         var before = DateTimeOffset.UtcNow;
