@@ -209,17 +209,24 @@ public sealed class UsageWindowHeadersTests
             UsageWindowHeaders.IsUsageHeader(name);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // The smallest of a few rounds: a JIT tier-up landing in one round is not the test's allocation.
+        var allocated = long.MaxValue;
         var hits = 0;
-        for (var i = 0; i < 100; i++)
+        for (var round = 0; round < 5; round++)
         {
-            foreach (var name in names)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
             {
-                hits += UsageWindowHeaders.IsUsageHeader(name) ? 1 : 0;
+                foreach (var name in names)
+                {
+                    hits += UsageWindowHeaders.IsUsageHeader(name) ? 1 : 0;
+                }
             }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(100, hits);
+        Assert.Equal(0, allocated);
+        Assert.Equal(500, hits);
     }
 }

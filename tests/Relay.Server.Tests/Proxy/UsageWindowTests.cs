@@ -253,13 +253,21 @@ public sealed class UsageWindowReaderTests
         var now = DateTimeOffset.UtcNow;
         Assert.Null(UsageWindowReader.Read(response, now));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // The smallest of a few rounds, so a tier-up of the JIT landing in one round (its bookkeeping, not the reader's)
+        // cannot fail the test when many tests run at once.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            UsageWindowReader.Read(response, now);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                UsageWindowReader.Read(response, now);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
