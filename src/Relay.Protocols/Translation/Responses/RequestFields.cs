@@ -46,21 +46,21 @@ internal sealed class RequestFields
             bool isNull = value.ValueKind == JsonValueKind.Null;
             TranslationError? error = property.Name switch
             {
-                "model" => ReadModel(value),
+                "model" => ResponsesFieldReaders.Model(value, v => Model = v),
                 "input" => Keep(value, out input),
                 "instructions" => ReadInstructions(value),
                 "tools" => Keep(value, out tools),
                 "tool_choice" => Keep(value, out toolChoice),
-                "parallel_tool_calls" => ReadBool(value, "parallel_tool_calls", v => ParallelToolCalls = v),
-                "max_output_tokens" => ReadMaxOutputTokens(value),
-                "temperature" => ReadNumber(value, "temperature", 0, 1, v => Temperature = v), // Claude's range is 0–1, OpenAI's 0–2.
-                "top_p" => ReadNumber(value, "top_p", 0, 1, v => TopP = v),
-                "reasoning" => ReadReasoning(value),
-                "stream" => ReadBool(value, "stream", v => Stream = v),
-                "store" => ReadBool(value, "store", v => Store = v),
+                "parallel_tool_calls" => ResponsesFieldReaders.Bool(value, "parallel_tool_calls", v => ParallelToolCalls = v),
+                "max_output_tokens" => ResponsesFieldReaders.MaxOutputTokens(value, v => MaxOutputTokens = v),
+                "temperature" => ResponsesFieldReaders.Number(value, "temperature", 0, 1, v => Temperature = v), // Claude's range is 0–1, OpenAI's 0–2.
+                "top_p" => ResponsesFieldReaders.Number(value, "top_p", 0, 1, v => TopP = v),
+                "reasoning" => ResponsesFieldReaders.Reasoning(value, v => ReasoningEffort = v, v => ReasoningSummary = v), // the summary is echoed: Claude's thinking is always returned as the reasoning item's summary text.
+                "stream" => ResponsesFieldReaders.Bool(value, "stream", v => Stream = v),
+                "store" => ResponsesFieldReaders.Bool(value, "store", v => Store = v),
                 "text" => ReadText(value),
-                "user" => ReadString(value, "user", v => user = v),
-                "safety_identifier" => ReadString(value, "safety_identifier", v => safetyIdentifier = v),
+                "user" => ResponsesFieldReaders.String(value, "user", v => user = v),
+                "safety_identifier" => ResponsesFieldReaders.String(value, "safety_identifier", v => safetyIdentifier = v),
 
                 // Relay is stateless for Claude accounts: nothing is stored, so nothing can be continued.
                 "previous_response_id" or "conversation" when !isNull => new TranslationError(property.Name,
@@ -130,17 +130,6 @@ internal sealed class RequestFields
         return null;
     }
 
-    private TranslationError? ReadModel(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } model)
-        {
-            return new TranslationError("model", "is required and must be a string.");
-        }
-
-        Model = model;
-        return null;
-    }
-
     private TranslationError? ReadInstructions(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Null)
@@ -162,49 +151,6 @@ internal sealed class RequestFields
         return null;
     }
 
-    private TranslationError? ReadMaxOutputTokens(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long tokens) || tokens < 1)
-        {
-            return new TranslationError("max_output_tokens", "must be a positive integer.");
-        }
-
-        MaxOutputTokens = tokens;
-        return null;
-    }
-
-    private TranslationError? ReadReasoning(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            return new TranslationError("reasoning", "must be an object.");
-        }
-
-        if (Json.TryGet(value, "effort", out var effort))
-        {
-            if (effort.ValueKind != JsonValueKind.String || !ReasoningBudget.TryGet(effort.GetString()!, out _))
-            {
-                return new TranslationError("reasoning.effort", "must be one of none, minimal, low, medium, high, xhigh.");
-            }
-
-            ReasoningEffort = effort.GetString();
-        }
-
-        // summary / generate_summary: Claude's thinking is always returned as the reasoning item's summary text.
-        ReasoningSummary = Json.String(value, "summary") ?? Json.String(value, "generate_summary");
-        return null;
-    }
-
     private static TranslationError? ReadText(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Null || !Json.TryGet(value, "format", out var format))
@@ -216,51 +162,5 @@ internal sealed class RequestFields
         return Json.String(format, "type") == "text"
             ? null
             : new TranslationError("text.format", "structured output (json_schema, json_object) is not translated for Claude accounts; describe the format in the instructions instead.");
-    }
-
-    private static TranslationError? ReadBool(JsonElement value, string name, Action<bool> set)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.True or JsonValueKind.False:
-                set(value.ValueKind == JsonValueKind.True);
-                return null;
-            case JsonValueKind.Null:
-                return null;
-            default:
-                return new TranslationError(name, "must be a boolean.");
-        }
-    }
-
-    private static TranslationError? ReadNumber(JsonElement value, string name, double min, double max, Action<double> set)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
-        {
-            return new TranslationError(name, $"must be a number from {min} to {max}.");
-        }
-
-        set(number);
-        return null;
-    }
-
-    private static TranslationError? ReadString(JsonElement value, string name, Action<string> set)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return new TranslationError(name, "must be a string.");
-        }
-
-        set(value.GetString()!);
-        return null;
     }
 }

@@ -61,21 +61,21 @@ internal sealed class ChatRequestFields
             bool isNull = value.ValueKind == JsonValueKind.Null;
             TranslationError? error = property.Name switch
             {
-                "model" => ReadModel(value),
+                "model" => ResponsesFieldReaders.Model(value, v => Model = v),
                 "input" => Keep(value, out input),
-                "instructions" => ReadString(value, "instructions", v => instructions = v),
+                "instructions" => ResponsesFieldReaders.String(value, "instructions", v => instructions = v),
                 "tools" => Keep(value, out tools),
                 "tool_choice" => Keep(value, out toolChoice),
-                "parallel_tool_calls" => ReadBool(value, "parallel_tool_calls", v => ParallelToolCalls = v),
-                "max_output_tokens" => ReadMaxOutputTokens(value),
-                "temperature" => ReadNumber(value, "temperature", 0, 2, v => Temperature = v),
-                "top_p" => ReadNumber(value, "top_p", 0, 1, v => TopP = v),
-                "reasoning" => ReadReasoning(value),
-                "stream" => ReadBool(value, "stream", v => Stream = v),
-                "store" => ReadBool(value, "store", v => Store = v),
+                "parallel_tool_calls" => ResponsesFieldReaders.Bool(value, "parallel_tool_calls", v => ParallelToolCalls = v),
+                "max_output_tokens" => ResponsesFieldReaders.MaxOutputTokens(value, v => MaxOutputTokens = v),
+                "temperature" => ResponsesFieldReaders.Number(value, "temperature", 0, 2, v => Temperature = v),
+                "top_p" => ResponsesFieldReaders.Number(value, "top_p", 0, 1, v => TopP = v),
+                "reasoning" => ResponsesFieldReaders.Reasoning(value, v => ReasoningEffort = v, v => ReasoningSummary = v), // the summary is echoed: a Chat host's reasoning_content is always returned as the reasoning item's summary text.
+                "stream" => ResponsesFieldReaders.Bool(value, "stream", v => Stream = v),
+                "store" => ResponsesFieldReaders.Bool(value, "store", v => Store = v),
                 "text" => ReadText(value),
-                "user" => ReadString(value, "user", v => user = v),
-                "safety_identifier" => ReadString(value, "safety_identifier", v => safetyIdentifier = v),
+                "user" => ResponsesFieldReaders.String(value, "user", v => user = v),
+                "safety_identifier" => ResponsesFieldReaders.String(value, "safety_identifier", v => safetyIdentifier = v),
 
                 // Chat Completions keeps no conversation state and Relay stores nothing.
                 "previous_response_id" or "conversation" when !isNull => new TranslationError(property.Name,
@@ -218,60 +218,6 @@ internal sealed class ChatRequestFields
         return null;
     }
 
-    private TranslationError? ReadModel(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } model)
-        {
-            return new TranslationError("model", "is required and must be a string.");
-        }
-
-        Model = model;
-        return null;
-    }
-
-    private TranslationError? ReadMaxOutputTokens(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long tokens) || tokens < 1)
-        {
-            return new TranslationError("max_output_tokens", "must be a positive integer.");
-        }
-
-        MaxOutputTokens = tokens;
-        return null;
-    }
-
-    private TranslationError? ReadReasoning(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            return new TranslationError("reasoning", "must be an object.");
-        }
-
-        if (Json.TryGet(value, "effort", out var effort))
-        {
-            if (effort.ValueKind != JsonValueKind.String || !ReasoningBudget.TryGet(effort.GetString()!, out _))
-            {
-                return new TranslationError("reasoning.effort", "must be one of none, minimal, low, medium, high, xhigh.");
-            }
-
-            ReasoningEffort = effort.GetString();
-        }
-
-        // summary: echoed; a Chat host's reasoning_content is always returned as the reasoning item's summary text.
-        ReasoningSummary = Json.String(value, "summary") ?? Json.String(value, "generate_summary");
-        return null;
-    }
-
     private TranslationError? ReadText(JsonElement value)
     {
         // "verbosity" alone is a style hint of OpenAI's GPT-5 models; compatible hosts have no such parameter.
@@ -298,51 +244,5 @@ internal sealed class ChatRequestFields
             default:
                 return new TranslationError("text.format.type", "must be text, json_object or json_schema.");
         }
-    }
-
-    private static TranslationError? ReadBool(JsonElement value, string name, Action<bool> set)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.True or JsonValueKind.False:
-                set(value.ValueKind == JsonValueKind.True);
-                return null;
-            case JsonValueKind.Null:
-                return null;
-            default:
-                return new TranslationError(name, "must be a boolean.");
-        }
-    }
-
-    private static TranslationError? ReadNumber(JsonElement value, string name, double min, double max, Action<double> set)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
-        {
-            return new TranslationError(name, $"must be a number from {min} to {max}.");
-        }
-
-        set(number);
-        return null;
-    }
-
-    private static TranslationError? ReadString(JsonElement value, string name, Action<string> set)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return new TranslationError(name, "must be a string.");
-        }
-
-        set(value.GetString()!);
-        return null;
     }
 }
