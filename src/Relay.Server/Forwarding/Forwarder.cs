@@ -10,7 +10,6 @@ using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
 using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.Inference;
-using Relay.Server.OAuth;
 
 namespace Relay.Server.Forwarding;
 
@@ -20,7 +19,7 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotState state)
+internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotState state)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -36,27 +35,18 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotS
 
         var exchange = Exchange.For(request, account);
 
-        // OAuth accounts: the live access token, refreshed first when it is about to expire (one refresh per account
-        // in flight; concurrent requests await the same one).
+        // OAuth accounts send their live access token (refreshed first when about to expire); API-key accounts skip
+        // this without an await, so they pay nothing for it.
         string? bearer = null;
         if (account.IsOAuth)
         {
-            RefreshOutcome current;
-            try
+            var current = await oauth.CurrentAsync(account, clientAborted).ConfigureAwait(false);
+            if (current.Token is not { } token)
             {
-                current = await tokens.CurrentAsync(account, clientAborted).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
-            {
-                return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
+                return current.Stop;
             }
 
-            if (current.Tokens is not { } set)
-            {
-                return RefreshFailed(current);
-            }
-
-            bearer = set.AccessToken;
+            bearer = token;
         }
 
         for (var retried = false; ; retried = true)
@@ -71,10 +61,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotS
         }
     }
 
-    /// <summary>
-    /// An upstream 401 for an OAuth account whose token Relay thought valid (the provider rotated or revoked it early):
-    /// refresh once (or join the refresh in flight) and say which token to retry with; null bearer → the attempt's result.
-    /// </summary>
+    /// <summary>One send: the attempt's result, or the renewed token to retry with after an OAuth account's 401.</summary>
     private readonly record struct OnceResult(AttemptResult Attempt, string? RenewedBearer)
     {
         public static implicit operator OnceResult(AttemptResult attempt) => new(attempt, null);
@@ -146,21 +133,8 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotS
 
             if (status == StatusCodes.Status401Unauthorized && bearer is not null && !retried)
             {
-                RefreshOutcome renewed;
-                try
-                {
-                    renewed = await tokens.RefreshAsync(account, bearer, timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
-                {
-                    return new AttemptResult { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
-                }
-                catch (OperationCanceledException)
-                {
-                    return AttemptResult.Failover(FailureKind.Network, "token refresh did not finish in time");
-                }
-
-                return renewed.Tokens is { } fresh ? new OnceResult(default, fresh.AccessToken) : RefreshFailed(renewed);
+                var renewed = await oauth.RenewAsync(account, bearer, timeout.Token, clientAborted).ConfigureAwait(false);
+                return renewed.Token is { } fresh ? new OnceResult(default, fresh) : renewed.Stop;
             }
 
             if (Classify(status) is { } failure)
@@ -174,18 +148,6 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthTokens tokens, IHotS
                 : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// An OAuth account whose token could not be renewed: a refused grant is a refused credential (error, with the
-    /// reason the operator needs); an unreachable token endpoint is a connect failure (a short cooldown, tried again).
-    /// </summary>
-    /// <remarks>
-    /// Nothing to refresh with (<see cref="RefreshStatus.CannotRefresh"/>) only gets here once the token has expired or
-    /// was refused, so it is a refused credential too.
-    /// </remarks>
-    private static AttemptResult RefreshFailed(RefreshOutcome outcome) => outcome.Status == RefreshStatus.Unavailable
-        ? AttemptResult.Failover(FailureKind.Network, outcome.Reason ?? "token refresh failed")
-        : AttemptResult.Failover(FailureKind.AuthRejected, outcome.Reason ?? "token refresh was refused");
 
     /// <summary>
     /// The failover table for upstream statuses. Any other 4xx is the request's own fault (context

@@ -68,6 +68,7 @@ internal static class RelayServices
         // Carries each proxy's handler over to the new snapshot and releases those no account uses any more.
         services.AddSingleton<ISnapshotPreparer>(sp => sp.GetRequiredService<UpstreamHttp>());
         services.TryAddSingleton<OAuthTokens>();
+        services.TryAddSingleton<OAuthBearer>();
         services.TryAddSingleton<Forwarder>();
         services.TryAddSingleton<InferenceProxy>();
         services.TryAddSingleton<InFlightRequests>();
