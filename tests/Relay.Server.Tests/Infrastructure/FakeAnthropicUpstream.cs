@@ -47,9 +47,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     public const string RetryAfterSeconds = "30";
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<UpstreamRequest>> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Func<HttpContext, UpstreamRequest, Task>> _scripts = new(StringComparer.Ordinal);
-    private int _requestCounter;
+    private readonly UpstreamRequestLog _log = new();
 
     private FakeAnthropicUpstream(WebApplication app)
     {
@@ -109,7 +107,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     }
 
     /// <summary>Replaces the scenario of one prefix with a custom handler (the request is still recorded).</summary>
-    public void Script(string prefix, Func<HttpContext, UpstreamRequest, Task> handler) => _scripts[prefix] = handler;
+    public void Script(string prefix, Func<HttpContext, UpstreamRequest, Task> handler) => _log.Script(prefix, handler);
 
     /// <summary>
     /// Makes <paramref name="prefix"/> accept only <c>Authorization: Bearer</c> with a token <paramref name="isValid"/>
@@ -129,14 +127,12 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         await PlayAsync(context, request, Scenarios.Ok).ConfigureAwait(false);
     });
 
-    public IReadOnlyList<UpstreamRequest> Requests(string prefix) =>
-        _requests.TryGetValue(prefix, out var queue) ? [.. queue] : [];
+    public IReadOnlyList<UpstreamRequest> Requests(string prefix) => _log.Requests(prefix);
 
-    public int Count(string prefix) => _requests.TryGetValue(prefix, out var queue) ? queue.Count : 0;
+    public int Count(string prefix) => _log.Count(prefix);
 
     /// <summary>All requests received, in arrival order.</summary>
-    public IReadOnlyList<UpstreamRequest> AllRequests =>
-        [.. _requests.Values.SelectMany(q => q).OrderBy(r => r.Sequence)];
+    public IReadOnlyList<UpstreamRequest> AllRequests => _log.All;
 
     public async ValueTask DisposeAsync()
     {
@@ -150,31 +146,13 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? string.Empty;
-        if (!path.StartsWith("/s/", StringComparison.Ordinal))
+        if (await _log.RecordAsync(context).ConfigureAwait(false) is not { } request)
         {
             await WriteJsonAsync(context, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no scenario prefix\"}}", null).ConfigureAwait(false);
             return;
         }
 
-        var slash = path.IndexOf('/', 3);
-        var prefix = slash < 0 ? path[3..] : path[3..slash];
-        var rest = slash < 0 ? "/" : path[slash..];
-
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        var request = new UpstreamRequest(
-            Interlocked.Increment(ref _requestCounter),
-            prefix,
-            context.Request.Method,
-            rest,
-            context.Request.QueryString.Value ?? string.Empty,
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body.ToArray())
-        {
-            RemotePort = context.Connection.RemotePort,
-        };
-        _requests.GetOrAdd(prefix, _ => new ConcurrentQueue<UpstreamRequest>()).Enqueue(request);
+        var prefix = request.Prefix;
         using var registration = context.RequestAborted.Register(request.MarkAborted);
 
         // Everything written is also kept, so tests can compare the client's bytes with the upstream's.
@@ -184,7 +162,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
         try
         {
-            if (_scripts.TryGetValue(prefix, out var script))
+            if (_log.ScriptFor(prefix) is { } script)
             {
                 await script(context, request).ConfigureAwait(false);
             }

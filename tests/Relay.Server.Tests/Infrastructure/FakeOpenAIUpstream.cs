@@ -55,9 +55,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     public const string RetryAfterSeconds = "30";
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<UpstreamRequest>> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Func<HttpContext, UpstreamRequest, Task>> _scripts = new(StringComparer.Ordinal);
-    private int _requestCounter;
+    private readonly UpstreamRequestLog _log = new();
 
     private FakeOpenAIUpstream(WebApplication app)
     {
@@ -94,16 +92,14 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     public static string ClosedPortUrl() => FakeAnthropicUpstream.ClosedPortUrl();
 
     /// <summary>Replaces the scenario of one prefix with a custom handler (the request is still recorded).</summary>
-    public void Script(string prefix, Func<HttpContext, UpstreamRequest, Task> handler) => _scripts[prefix] = handler;
+    public void Script(string prefix, Func<HttpContext, UpstreamRequest, Task> handler) => _log.Script(prefix, handler);
 
-    public IReadOnlyList<UpstreamRequest> Requests(string prefix) =>
-        _requests.TryGetValue(prefix, out var queue) ? [.. queue] : [];
+    public IReadOnlyList<UpstreamRequest> Requests(string prefix) => _log.Requests(prefix);
 
-    public int Count(string prefix) => _requests.TryGetValue(prefix, out var queue) ? queue.Count : 0;
+    public int Count(string prefix) => _log.Count(prefix);
 
     /// <summary>All requests received, in arrival order.</summary>
-    public IReadOnlyList<UpstreamRequest> AllRequests =>
-        [.. _requests.Values.SelectMany(q => q).OrderBy(r => r.Sequence)];
+    public IReadOnlyList<UpstreamRequest> AllRequests => _log.All;
 
     public async ValueTask DisposeAsync()
     {
@@ -117,28 +113,14 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? string.Empty;
-        if (!path.StartsWith("/s/", StringComparison.Ordinal))
+        if (await _log.RecordAsync(context).ConfigureAwait(false) is not { } request)
         {
+            var path = context.Request.Path.Value ?? string.Empty;
             await WriteJsonAsync(context, 404, OpenAITranscripts.NotFoundJson.Replace("{{path}}", path, StringComparison.Ordinal)).ConfigureAwait(false);
             return;
         }
 
-        var slash = path.IndexOf('/', 3);
-        var prefix = slash < 0 ? path[3..] : path[3..slash];
-        var rest = slash < 0 ? "/" : path[slash..];
-
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        var request = new UpstreamRequest(
-            Interlocked.Increment(ref _requestCounter),
-            prefix,
-            context.Request.Method,
-            rest,
-            context.Request.QueryString.Value ?? string.Empty,
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body.ToArray());
-        _requests.GetOrAdd(prefix, _ => new ConcurrentQueue<UpstreamRequest>()).Enqueue(request);
+        var prefix = request.Prefix;
         using var registration = context.RequestAborted.Register(request.MarkAborted);
 
         var recorder = new FakeAnthropicUpstream.RecordingStream(context.Response.Body, request);
@@ -157,7 +139,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
         try
         {
-            if (_scripts.TryGetValue(prefix, out var script))
+            if (_log.ScriptFor(prefix) is { } script)
             {
                 await script(context, request).ConfigureAwait(false);
             }
