@@ -24,6 +24,18 @@ public sealed class OAuthTokenSet
     /// <summary>The last successful refresh; null while the set is the one an operator imported.</summary>
     public DateTimeOffset? LastRefreshAt { get; init; }
 
+    /// <summary>
+    /// The provider's id of the signed-in account (ChatGPT's account id, sent on every request; Claude's account uuid);
+    /// null when unknown. Kept with the tokens because a refresh may change it.
+    /// </summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>The signed-in user's email, to tell sign-ins apart; null when the provider did not say.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>The subscription plan the provider named (<c>plus</c>, <c>pro</c>, <c>max</c> …); null when unknown.</summary>
+    public string? Plan { get; init; }
+
     /// <summary>True when the access token is expired or expires within <paramref name="skew"/> of <paramref name="now"/>.</summary>
     public bool ExpiresWithin(TimeSpan skew, DateTimeOffset now) => ExpiresAt is { } expiresAt && expiresAt - skew <= now;
 
@@ -37,6 +49,9 @@ public sealed class OAuthTokenSet
             WriteOptional(writer, "refreshToken", RefreshToken);
             WriteOptional(writer, "tokenType", TokenType);
             WriteOptional(writer, "scope", Scope);
+            WriteOptional(writer, "accountId", AccountId);
+            WriteOptional(writer, "email", Email);
+            WriteOptional(writer, "plan", Plan);
             if (ExpiresAt is { } expiresAt)
             {
                 writer.WriteNumber("expiresAt", expiresAt.ToUnixTimeMilliseconds());
@@ -78,6 +93,9 @@ public sealed class OAuthTokenSet
                 ExpiresAt = Time(root, "expiresAt"),
                 IssuedAt = Time(root, "issuedAt") ?? DateTimeOffset.UnixEpoch,
                 LastRefreshAt = Time(root, "lastRefreshAt"),
+                AccountId = Text(root, "accountId"),
+                Email = Text(root, "email"),
+                Plan = Text(root, "plan"),
             };
         }
         catch (JsonException)

@@ -26,35 +26,52 @@ internal sealed class TokenResponse
     public string? TokenType { get; init; }
     public string? Scope { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>OpenID Connect providers also issue an id token; only its claims are kept (<see cref="Identity"/>).</summary>
+    public string? IdToken { get; init; }
+
+    /// <summary>Who signed in, from the answer's <c>account</c>/<c>organization</c> objects or its id token.</summary>
+    public TokenIdentity? Identity { get; init; }
 }
 
 /// <summary>
-/// The refresh grant (RFC 6749 §6): a form-encoded POST to the provider's token endpoint through the account's own
-/// route (its proxy, if it has one). Never throws for what the endpoint does; never puts a token in an error.
+/// Grants at a provider's token endpoint (RFC 6749): code exchange, device-code exchange and refresh, POSTed in the
+/// provider's format through the account's own route (its proxy, if it has one). Never throws for what the endpoint does; never puts a token in an error.
 /// </summary>
 internal static class OAuthTokenClient
 {
     private const int MaxAnswerBytes = 64 * 1024;
 
-    public static async Task<TokenResponse> RefreshAsync(HttpMessageInvoker invoker, OAuthProvider provider, string refreshToken, CancellationToken cancellationToken)
+    /// <summary>The refresh grant; the provider's refresh scopes are asked for when it has any.</summary>
+    public static Task<TokenResponse> RefreshAsync(HttpMessageInvoker invoker, OAuthProvider provider, string refreshToken, CancellationToken cancellationToken)
     {
-        var form = new List<KeyValuePair<string, string>>
+        var fields = new List<KeyValuePair<string, object>>
         {
             new("grant_type", "refresh_token"),
             new("refresh_token", refreshToken),
-            new("client_id", provider.ClientId),
         };
-        if (provider.ClientSecret is { } clientSecret)
-        {
-            form.Add(new("client_secret", clientSecret));
-        }
-
         if (provider.Scopes is { } scopes)
         {
-            form.Add(new("scope", scopes));
+            fields.Add(new("scope", scopes));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.TokenUrl) { Content = new FormUrlEncodedContent(form) };
+        return PostAsync(invoker, provider, fields, cancellationToken);
+    }
+
+    /// <summary>
+    /// POSTs one grant to the provider's token endpoint in its format (form or JSON), adding <c>client_id</c> (and
+    /// <c>client_secret</c> for confidential clients). Values are strings or integers (JSON numbers, e.g. <c>expires_in</c>).
+    /// </summary>
+    public static async Task<TokenResponse> PostAsync(
+        HttpMessageInvoker invoker, OAuthProvider provider, IReadOnlyList<KeyValuePair<string, object>> grant, CancellationToken cancellationToken)
+    {
+        var fields = new List<KeyValuePair<string, object>>(grant) { new("client_id", provider.ClientId) };
+        if (provider.ClientSecret is { } clientSecret)
+        {
+            fields.Add(new("client_secret", clientSecret));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, provider.TokenUrl) { Content = Body(provider.TokenFormat, fields) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {
@@ -83,6 +100,8 @@ internal static class OAuthTokenClient
                     ExpiresIn = Seconds(root),
                     TokenType = Text(root, "token_type"),
                     Scope = Text(root, "scope"),
+                    IdToken = Text(root, "id_token"),
+                    Identity = TokenIdentity.FromAnswer(root),
                 };
             }
 
@@ -107,6 +126,37 @@ internal static class OAuthTokenClient
         {
             return Unavailable("token endpoint answered without JSON");
         }
+    }
+
+    private static HttpContent Body(TokenRequestFormat format, List<KeyValuePair<string, object>> fields)
+    {
+        if (format == TokenRequestFormat.Form)
+        {
+            return new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, Convert.ToString(f.Value, CultureInfo.InvariantCulture) ?? "")));
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in fields)
+            {
+                if (value is int number)
+                {
+                    writer.WriteNumber(name, number);
+                }
+                else
+                {
+                    writer.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture));
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     private static TokenResponse Unavailable(string reason) => new() { Answer = TokenAnswer.Unavailable, Error = reason };

@@ -220,6 +220,9 @@ internal sealed partial class OAuthTokens(
                     Scope = answer.Scope ?? current.Scope,
                     IssuedAt = now,
                     LastRefreshAt = now,
+                    AccountId = answer.Identity?.AccountId ?? current.AccountId,
+                    Email = answer.Identity?.Email ?? current.Email,
+                    Plan = answer.Identity?.Plan ?? current.Plan,
                 };
                 await StoreAsync(account.Id, refreshed).ConfigureAwait(false);
                 Log.Refreshed(logger, account.Id, provider.Id, answer.RefreshToken is not null);
