@@ -175,10 +175,17 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         var status = (int)response.StatusCode;
         string? type = null;
         string? message = null;
+        DateTimeOffset? limitReset = null;
         try
         {
             using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             (type, message) = UpstreamErrors.Read(body.Span);
+
+            // ChatGPT's spent plan says when it resets in the body too (usage_limit_reached), with or without x-codex-* headers.
+            if (kind == FailureKind.RateLimited && string.Equals(type, UsageLimitError.Type, StringComparison.Ordinal))
+            {
+                limitReset = UsageLimitError.Reset(body.Span, DateTimeOffset.UtcNow);
+            }
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -191,8 +198,15 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             var now = DateTimeOffset.UtcNow;
             hint = RateLimitHeaders.RetryAfter(Header(response, HeaderNames.RetryAfter), now);
 
-            // A subscription's usage window is exhausted: cool until that window resets (at least the retry-after).
-            if (kind == FailureKind.RateLimited && usageWindows?.Exhausted(now) is { } exhausted)
+            // A subscription's usage window is exhausted: cool until that window resets (at least the retry-after). The
+            // headers name the window; a usage_limit_reached body only gives the reset, which counts when it is later.
+            var exhaustion = kind == FailureKind.RateLimited ? usageWindows?.Exhausted(now) : null;
+            if (limitReset is { } bodyReset && (exhaustion is null || bodyReset > exhaustion.Value.Until))
+            {
+                exhaustion = new UsageExhaustion(null, bodyReset);
+            }
+
+            if (exhaustion is { } exhausted)
             {
                 var until = exhausted.Until;
                 if (hint is { } wait && wait < CoolingPolicy.MaxUsageWindowCooldown && now + wait > until)
