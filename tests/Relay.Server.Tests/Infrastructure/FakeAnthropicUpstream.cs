@@ -173,7 +173,17 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         await PlayAsync(context, request, Scenarios.Ok).ConfigureAwait(false);
     });
 
-    /// <summary>Whether a Messages body's system prompt opens with Claude Code's own sentence (what the real API checks for).</summary>
+    /// <summary>
+    /// The sentences Claude Code opens its system prompt with: interactive, and in print mode (<c>claude -p</c>, which
+    /// identifies as the Agent SDK; 2.1.x sends a billing-header block before it).
+    /// </summary>
+    private static readonly string[] ClaudeCodeIdentities =
+    [
+        "You are Claude Code, Anthropic's official CLI for Claude",
+        "You are a Claude agent, built on Anthropic's Claude Agent SDK.",
+    ];
+
+    /// <summary>Whether one of a Messages body's system blocks is Claude Code's own identity sentence (what the real API checks for).</summary>
     public static bool IsClaudeCodeRequest(UpstreamRequest request)
     {
         try
@@ -189,7 +199,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
                 : system.ValueKind == JsonValueKind.Array
                     ? system.EnumerateArray().Where(b => b.TryGetProperty("text", out _)).Select(b => b.GetProperty("text").GetString() ?? "").ToArray()
                     : [];
-            return texts.Any(t => t.StartsWith("You are Claude Code, Anthropic's official CLI for Claude", StringComparison.Ordinal));
+            return texts.Any(t => ClaudeCodeIdentities.Any(identity => t.StartsWith(identity, StringComparison.Ordinal)));
         }
         catch (JsonException)
         {
