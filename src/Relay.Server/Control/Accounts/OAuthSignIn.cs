@@ -351,6 +351,8 @@ internal sealed partial class OAuthSignIn(
             return SessionNotFound();
         }
 
+        // TokenIdentity.FromAnswer reads the id token only up to 256 characters, shorter than real ones: read it whole here.
+        var identity = (answer.IdToken is { } idToken ? TokenIdentity.FromIdToken(idToken) : null) ?? answer.Identity;
         var tokens = new TokensInput
         {
             AccessToken = answer.AccessToken,
@@ -358,9 +360,9 @@ internal sealed partial class OAuthSignIn(
             ExpiresIn = answer.ExpiresIn,
             TokenType = answer.TokenType,
             Scope = answer.Scope,
-            AccountId = answer.Identity?.AccountId,
-            Email = answer.Identity?.Email,
-            Plan = answer.Identity?.Plan,
+            AccountId = identity?.AccountId,
+            Email = identity?.Email,
+            Plan = identity?.Plan,
         };
         var saved = await SaveAsync(session.AccountId, session.Account, tokens, cancellationToken).ConfigureAwait(false);
         if (saved.Value?.Account is { } view)
