@@ -18,6 +18,9 @@ public sealed class ClaudeSignInApiTests(UpstreamFixture upstream) : OAuthSignIn
 
     protected override RelayServerOptions Options => base.Options with
     {
+        // A provider of the operator's own beside the built-ins, with the fake's browser and device endpoints.
+        Settings = new Dictionary<string, string>(base.Options.Settings.Concat(OAuth.Settings("corp"))),
+
         // Only the sessions' clock moves, so a test can let a session expire without waiting ten minutes.
         Configure = builder => builder.Services.AddSingleton(new SignInSessions(_sessionClock)),
     };
@@ -230,6 +233,22 @@ public sealed class ClaudeSignInApiTests(UpstreamFixture upstream) : OAuthSignIn
         Assert.Equal(["browser", "device"], chatgpt["methods"]!.AsArray().Select(m => (string)m!));
         Assert.Equal(["codex-auth"], chatgpt["importFormats"]!.AsArray().Select(m => (string)m!));
         Assert.False(string.IsNullOrEmpty((string?)chatgpt["displayName"]));
+        var corp = items.Single(p => (string)p!["id"]! == "corp")!;
+        Assert.Equal(["browser", "device"], corp["methods"]!.AsArray().Select(m => (string)m!));
+        Assert.Empty(corp["importFormats"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task At_most_a_hundred_sign_ins_are_open_and_the_oldest_goes_first()
+    {
+        var first = await StartAsync("claude", new { account = new { name = "first" } });
+        for (var i = 0; i < SignInSessions.Capacity; i++)
+        {
+            await StartAsync("claude", new { account = new { name = $"later-{i}" } });
+        }
+
+        AssertError(HttpStatusCode.NotFound, "not_found", await CompleteAsync("claude", first, "any-code"));
+        Assert.Equal(0, OAuth.CodeExchanges);
     }
 
     /// <summary>A clock that can be moved forward.</summary>
