@@ -149,8 +149,9 @@ internal static class DeviceAuthClient
                 return (status, JsonDocument.Parse("{}"), null);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // The caller's timeout (or its request going away): either way nothing usable came back.
             return (0, null, "the provider's device endpoint timed out");
         }
         catch (HttpRequestException ex)

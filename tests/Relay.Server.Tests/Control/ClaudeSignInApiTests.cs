@@ -53,6 +53,8 @@ public sealed class ClaudeSignInApiTests(UpstreamFixture upstream) : OAuthSignIn
         Assert.Equal(OAuth.RedirectUri, OAuth.LastForm["redirect_uri"]);
         Assert.Equal(query["state"], OAuth.LastForm["state"]);
         Assert.Equal(43, OAuth.LastForm["code_verifier"].Length);
+        Assert.Equal(query["code_challenge"], System.Buffers.Text.Base64Url.EncodeToString(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(OAuth.LastForm["code_verifier"]))));
         Assert.Equal("oauth", (string)view["type"]!);
         Assert.Equal("anthropic", (string)view["platform"]!);
         Assert.Equal(7, (int)view["priority"]!);
