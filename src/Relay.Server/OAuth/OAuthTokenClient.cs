@@ -27,10 +27,10 @@ internal sealed class TokenResponse
     public string? Scope { get; init; }
     public string? Error { get; init; }
 
-    /// <summary>OpenID Connect providers also issue an id token; only its claims are kept (<see cref="Identity"/>).</summary>
-    public string? IdToken { get; init; }
-
-    /// <summary>Who signed in, from the answer's <c>account</c>/<c>organization</c> objects or its id token.</summary>
+    /// <summary>
+    /// Who signed in, from the answer's id token claims (OpenID Connect providers) or its <c>account</c> object; the id
+    /// token itself is not kept.
+    /// </summary>
     public TokenIdentity? Identity { get; init; }
 }
 
@@ -100,7 +100,6 @@ internal static class OAuthTokenClient
                     ExpiresIn = Seconds(root),
                     TokenType = Text(root, "token_type"),
                     Scope = Text(root, "scope"),
-                    IdToken = Text(root, "id_token"),
                     Identity = TokenIdentity.FromAnswer(root),
                 };
             }

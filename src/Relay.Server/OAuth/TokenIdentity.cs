@@ -18,7 +18,9 @@ internal sealed record TokenIdentity(string? AccountId, string? Email, string? P
     /// <summary>From a token endpoint's JSON answer; null when it names nobody.</summary>
     public static TokenIdentity? FromAnswer(JsonElement answer)
     {
-        if (Text(answer, "id_token") is { } idToken && FromIdToken(idToken) is { } fromToken)
+        // The id token whole (JWTs run to kilobytes); FromIdToken bounds what it decodes.
+        if (answer.TryGetProperty("id_token", out var idToken) && idToken.ValueKind == JsonValueKind.String
+            && FromIdToken(idToken.GetString()!) is { } fromToken)
         {
             return fromToken;
         }
@@ -79,6 +81,7 @@ internal sealed record TokenIdentity(string? AccountId, string? Email, string? P
         }
     }
 
+    /// <summary>A short claim (ids, emails, plan names): anything longer is not one and is ignored.</summary>
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 256 } text ? text : null;
 }

@@ -171,8 +171,7 @@ internal sealed partial class OAuthSignIn
             return SessionNotFound();
         }
 
-        // TokenIdentity.FromAnswer reads the id token only up to 256 characters, shorter than real ones: read it whole here.
-        var identity = (answer.IdToken is { } idToken ? TokenIdentity.FromIdToken(idToken) : null) ?? answer.Identity;
+        var identity = answer.Identity;
         var tokens = new TokensInput
         {
             AccessToken = answer.AccessToken,
