@@ -156,17 +156,17 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         return view.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("name").GetString() == name);
     }
 
-    /// <summary>A Codex CLI <c>~/.codex/auth.json</c> whose id token (unsigned, as the CLI only decodes it) names the account.</summary>
+    /// <summary>A Codex CLI <c>~/.codex/auth.json</c> whose id token (any signature: only its claims are read) names the account.</summary>
     private static string CodexAuthJson(string accessToken, string refreshToken, string email)
     {
         static string Part(object value) =>
             Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var idToken = Part(new { alg = "none", typ = "JWT" }) + "." + Part(new Dictionary<string, object>
+        var idToken = Part(new { alg = "RS256", typ = "JWT" }) + "." + Part(new Dictionary<string, object>
         {
             ["email"] = email,
             ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
             ["https://api.openai.com/auth"] = new Dictionary<string, string> { ["chatgpt_plan_type"] = "plus", ["chatgpt_account_id"] = "acct-test-1" },
-        }) + ".";
+        }) + "." + Part(RelayServer.RandomToken(32));
         return JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["OPENAI_API_KEY"] = null,
