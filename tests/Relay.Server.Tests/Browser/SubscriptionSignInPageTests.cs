@@ -28,6 +28,7 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         var dialog = await page.OpenSubscriptionSignInAsync("claude", "browser");
         await Expect(dialog.GetByTestId("oauth-terms")).Not.ToBeEmptyAsync();
         await dialog.GetByTestId("oauth-name").FillAsync("claude-max");
+        await Screenshots.SaveAsync(page, "accounts-signin");
         await dialog.GetByTestId("oauth-start").ClickAsync();
 
         var link = dialog.GetByTestId("oauth-authorize-url");
@@ -39,10 +40,7 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         await Screenshots.SaveAsync(page, "accounts-signin-claude");
 
         // The provider's page opens in a new tab of the same browser and shows CODE#STATE.
-        var providerPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
-        await Expect(providerPage.Locator("#code")).Not.ToBeEmptyAsync();
-        var pasted = (await providerPage.Locator("#code").InnerTextAsync()).Trim();
-        await providerPage.CloseAsync();
+        var pasted = await SignInAtProviderAsync(page, link);
         Assert.Contains('#', pasted);
 
         // A wrong code: the API's message is shown and the dialog stays open for another paste.
@@ -70,14 +68,23 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         await Expect(row.GetByTestId("account-signin-again")).ToBeVisibleAsync();
         await page.AssertLeavesNoCredentialAsync([pasted, state, .. oauth.IssuedTokens, .. site.Secrets], "accounts page after a Claude sign-in");
 
-        // Sign in again: the same dialog for that account, without the account fields.
+        // Sign in again: the same dialog for that account, without the account fields; the account keeps its id.
         await row.GetByTestId("account-signin-again").ClickAsync();
         dialog = page.GetByTestId("oauth-dialog");
         await Expect(dialog.GetByTestId("oauth-method")).Not.ToHaveCountAsync(0);
         await Expect(dialog.GetByTestId("oauth-name")).ToHaveCountAsync(0);
         await Expect(dialog.GetByTestId("oauth-provider")).ToHaveCountAsync(0);
-        await dialog.GetByTestId("modal-close").ClickAsync();
+        await dialog.GetByTestId("oauth-start").ClickAsync();
+        var again = await SignInAtProviderAsync(page, dialog.GetByTestId("oauth-authorize-url"));
+        await dialog.GetByTestId("oauth-code").FillAsync(again);
+        var completed = await page.RunAndWaitForResponseAsync(
+            () => dialog.GetByTestId("oauth-complete").ClickAsync(),
+            r => r.Url.EndsWith("/api/accounts/oauth/claude/complete", StringComparison.Ordinal));
+        Assert.Equal(200, completed.Status);
         await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("account-row")).ToHaveCountAsync(1);
+        Assert.Equal(account.GetProperty("id").GetString(), (await AccountAsync(site, "claude-max")).GetProperty("id").GetString());
+        await page.AssertLeavesNoCredentialAsync([again, .. oauth.IssuedTokens, .. site.Secrets], "accounts page after signing in again");
         problems.AssertNone();
     }
 
@@ -142,6 +149,16 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         await Expect(row.GetByTestId("account-oauth-email")).ToHaveTextAsync("codex-user@example.com");
         await page.AssertLeavesNoCredentialAsync([access, refresh, authJson, .. site.Secrets], "accounts page after an import");
         problems.AssertNone();
+    }
+
+    /// <summary>Clicks the authorize link (a new tab of the same browser), reads CODE#STATE from the provider's page and closes it.</summary>
+    private static async Task<string> SignInAtProviderAsync(IPage page, ILocator link)
+    {
+        var providerPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
+        await Expect(providerPage.Locator("#code")).Not.ToBeEmptyAsync();
+        var pasted = (await providerPage.Locator("#code").InnerTextAsync()).Trim();
+        await providerPage.CloseAsync();
+        return pasted;
     }
 
     private Task<AdminSite> StartAsync(FakeOAuthProvider oauth) =>
