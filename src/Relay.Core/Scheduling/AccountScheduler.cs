@@ -7,9 +7,11 @@ namespace Relay.Core.Scheduling;
 /// <summary>
 /// Picks the account for one attempt from a pool (shared, a group, or a dedicated account) and leases it:
 /// 1. the conversation's sticky account, if it is in the pool, still serves the model and can take the request;
-/// 2. otherwise the lowest priority tier that has an available account, where the choice inside
-///    the tier is weighted random with weight / (in-flight + 1), so idle pools split by weight and
-///    busy accounts receive less.
+/// 2. otherwise the lowest priority tier that has an available account; inside the tier <see cref="TierChoice"/>
+///    prefers the subscription account with the most headroom in its usage windows (within a small band, and
+///    counting requests in flight), and otherwise chooses weighted random with weight / (in-flight + 1), so idle
+///    pools split by weight and busy accounts receive less.
+/// The sticky account wins even over one with more headroom: moving a conversation loses the provider's prompt cache.
 /// An account with limit rules must also admit the request's estimate (one atomic reservation); one at its
 /// limit is skipped like a busy one. The returned account is leased (see <see cref="IHotState.TryAcquire"/>) and
 /// carries its reservation; the caller releases both.
@@ -44,12 +46,12 @@ public sealed class AccountScheduler(IHotState state)
         var accounts = pool.Accounts;
         var index = 0;
 
-        // Small buffer of the current tier's candidates; pools are tens of accounts.
-        var tier = new List<AccountEntry>(8);
+        // The current tier's candidates as indexes into the pool, on the stack: pools are tens of accounts.
+        Span<int> tier = accounts.Count <= MaxStackCandidates ? stackalloc int[accounts.Count] : new int[accounts.Count];
         while (index < accounts.Count)
         {
             var priority = accounts[index].Priority;
-            tier.Clear();
+            var count = 0;
             for (; index < accounts.Count && accounts[index].Priority == priority; index++)
             {
                 var account = accounts[index];
@@ -65,18 +67,20 @@ public sealed class AccountScheduler(IHotState state)
                 }
 
                 untried = true;
-                tier.Add(account);
+                tier[count++] = index;
             }
 
-            while (tier.Count > 0)
+            while (count > 0)
             {
-                var pick = PickWeighted(tier, now);
+                var at = PickInTier(accounts, tier[..count], now);
+                var pick = accounts[tier[at]];
                 if (TryLease(snapshot, pick, model, estimate, now, ref limited, ref busy, ref limitWait) is { } reservation)
                 {
                     return AccountSelection.Chosen(pick, sticky: false, reservation);
                 }
 
-                tier.Remove(pick);
+                // Order inside a tier does not matter to the draw, so the last candidate fills the gap.
+                tier[at] = tier[--count];
             }
         }
 
@@ -145,33 +149,27 @@ public sealed class AccountScheduler(IHotState state)
     private static bool ServesRequest(AccountEntry account, AccountFilter filter, string? model) =>
         account.IsUsable && filter.Allows(account) && (model is null || account.Serves(model));
 
-    private AccountEntry PickWeighted(List<AccountEntry> tier, DateTimeOffset now)
+    /// <summary>Above this many candidates the scheduler's buffers go to the heap instead of the stack.</summary>
+    private const int MaxStackCandidates = 64;
+
+    /// <summary>The position in <paramref name="tier"/> of the account to try next (see <see cref="TierChoice"/>).</summary>
+    private int PickInTier(IReadOnlyList<AccountEntry> accounts, ReadOnlySpan<int> tier, DateTimeOffset now)
     {
-        if (tier.Count == 1)
+        if (tier.Length == 1)
         {
-            return tier[0];
+            return 0;
         }
 
-        Span<double> shares = tier.Count <= 64 ? stackalloc double[tier.Count] : new double[tier.Count];
-        var total = 0d;
-        for (var i = 0; i < tier.Count; i++)
+        Span<AccountLoad> loads = tier.Length <= MaxStackCandidates ? stackalloc AccountLoad[tier.Length] : new AccountLoad[tier.Length];
+        Span<int> weights = tier.Length <= MaxStackCandidates ? stackalloc int[tier.Length] : new int[tier.Length];
+        for (var i = 0; i < tier.Length; i++)
         {
-            var inFlight = state.GetStatus(tier[i].Id, now).InFlight;
-            shares[i] = (double)tier[i].Weight / (inFlight + 1);
-            total += shares[i];
+            var account = accounts[tier[i]];
+            loads[i] = state.GetLoad(account.Id, now);
+            weights[i] = account.Weight;
         }
 
-        var roll = Random.Shared.NextDouble() * total;
-        for (var i = 0; i < tier.Count; i++)
-        {
-            roll -= shares[i];
-            if (roll < 0)
-            {
-                return tier[i];
-            }
-        }
-
-        return tier[^1];
+        return TierChoice.Pick(loads, weights, Random.Shared.NextDouble());
     }
 
     /// <summary>When the first account of the pool serving the model should be free again: the end of the shortest cooldown, or 1 s when only concurrency limits are in the way.</summary>

@@ -44,6 +44,13 @@ public interface IHotState
 
     AccountStatus GetStatus(string accountId, DateTimeOffset now);
 
+    /// <summary>
+    /// The account's requests in flight and subscription use at <paramref name="now"/>, for choosing between accounts.
+    /// Read on every choice for every candidate, so it takes no lock and allocates nothing; a moment's staleness only
+    /// shifts a preference, it never admits anything (<see cref="TryAcquire"/> does that).
+    /// </summary>
+    AccountLoad GetLoad(string accountId, DateTimeOffset now);
+
     /// <summary>The account a conversation was last served by, if the mapping has not expired.</summary>
     string? GetSticky(string sessionKey, DateTimeOffset now);
 

@@ -156,15 +156,20 @@ public sealed class InProcessHotState : IHotState
 
     public ObservedUsageWindows? GetUsageWindows(string accountId)
     {
+        // A reference is written whole, so the latest report can be read without the lock.
+        return _accounts.TryGetValue(accountId, out var state) ? Volatile.Read(ref state.UsageWindows) : null;
+    }
+
+    public AccountLoad GetLoad(string accountId, DateTimeOffset now)
+    {
         if (!_accounts.TryGetValue(accountId, out var state))
         {
-            return null;
+            return default;
         }
 
-        lock (state)
-        {
-            return state.UsageWindows;
-        }
+        // No lock: an int and a reference are read whole. An account that never reported windows costs one null check.
+        var windows = Volatile.Read(ref state.UsageWindows);
+        return new AccountLoad(Volatile.Read(ref state.InFlight), windows?.Use.At(now));
     }
 
     public void Reset(string accountId)
