@@ -4,7 +4,10 @@ using Relay.Server.Control.Accounts;
 
 namespace Relay.Server.Cli;
 
-/// <summary><c>relay accounts add|list|get|update|delete|reset</c>, through <see cref="AccountService"/> like the API.</summary>
+/// <summary>
+/// <c>relay accounts add|list|get|update|delete|reset</c>, through <see cref="AccountService"/> like the API;
+/// <c>signin</c> and <c>import</c> are in <see cref="SignInCommands"/>.
+/// </summary>
 internal static class AccountCommands
 {
     private static readonly Dictionary<string, FlagKind> NoFlags = [];
@@ -106,8 +109,14 @@ internal static class AccountCommands
                     };
                 }
 
+            case "signin":
+                return SignInCommands.ParseSignIn(args);
+
+            case "import":
+                return SignInCommands.ParseImport(args);
+
             default:
-                throw new CliUsageException($"Unknown command 'accounts {verb}'. Use add, list, get, update, delete or reset.");
+                throw new CliUsageException($"Unknown command 'accounts {verb}'. Use add, list, get, update, delete, reset, signin or import.");
         }
     }
 

@@ -28,8 +28,8 @@ internal sealed class CliConsole(TextReader input, TextWriter output, TextWriter
     public int Fail(ControlError error)
     {
         Error.WriteLine(ControlJson.Serialize(new ErrorEnvelope(error)));
-        // 2 means "what you typed is wrong"; a missing id or a conflict with stored state is not.
-        return error.Type is ControlError.NotFoundType or ControlError.ConflictType ? Failure : UsageError;
+        // 2 means "what you typed is wrong"; a missing id, a conflict with stored state or an unreachable provider is not.
+        return error.Type is ControlError.NotFoundType or ControlError.ConflictType or ControlError.UpstreamUnavailableType ? Failure : UsageError;
     }
 
     public void Note(string message) => Error.WriteLine(message);

@@ -1,6 +1,7 @@
 using Relay.Core.Snapshots;
 using Relay.Core.Storage;
 using Relay.Server.Control;
+using Relay.Server.Control.Accounts;
 using Relay.Server.Hosting;
 
 namespace Relay.Server.Cli;
@@ -31,6 +32,9 @@ internal static class CliHost
         services.AddLogging();
         services.AddRelayStorage(options);
         services.AddControlServices();
+
+        // Sign-ins run in this process from start to end: the session, its verifier and the calls to the provider stay here.
+        services.AddOAuthSignIn();
 
         var provider = services.BuildServiceProvider();
         try

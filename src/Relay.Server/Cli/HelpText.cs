@@ -25,6 +25,15 @@ internal static class HelpText
           relay accounts delete ID
           relay accounts reset ID
           (--secret -, --access-token -, --refresh-token - read the value from stdin, one line each)
+          relay accounts signin PROVIDER --name N [--setup-token | --device] [--proxy URL] [--base-url U]
+                             [--priority P] [--weight W] [--max-concurrency C] [--models GLOB ...]
+                             [--model-map REQ=UP ...] [--groups ID,ID ...] [--shared true|false]
+                             [--limit RULE ...] [--disabled]
+          relay accounts signin PROVIDER --account ID [--setup-token | --device]   sign an account in again
+                             (browser: prints a URL, reads the pasted code from stdin; device: prints a
+                             URL and a user code, waits for approval; providers: claude, chatgpt, or configured)
+          relay accounts import PROVIDER --file PATH|- (--name N [same options as signin] | --account ID)
+                             (a Claude Code .credentials.json, a Claude sk-ant-oat… token, a Codex auth.json)
 
         Relay keys (what clients use):
           relay keys create --name N [--expires-at 2026-12-31T00:00:00Z] [--expires-after-first-use 30d]

@@ -2,7 +2,8 @@ namespace Relay.Server.Control;
 
 /// <summary>
 /// A Control API failure as a value. The type string is part of the contract
-/// (<c>invalid_request</c>, <c>not_found</c>, <c>conflict</c>, <c>unauthorized</c>, <c>forbidden</c>, <c>rate_limited</c>); the HTTP status and the CLI
+/// (<c>invalid_request</c>, <c>not_found</c>, <c>conflict</c>, <c>unauthorized</c>, <c>forbidden</c>, <c>rate_limited</c>,
+/// <c>upstream_unavailable</c>); the HTTP status and the CLI
 /// exit code are derived from it in one place each (<see cref="ControlResults"/>, the CLI).
 /// </summary>
 internal sealed record ControlError(string Type, string Message)
@@ -20,6 +21,9 @@ internal sealed record ControlError(string Type, string Message)
     /// <summary>The request is valid but clashes with what is stored: a taken name, or a deletion something still depends on.</summary>
     public const string ConflictType = "conflict";
 
+    /// <summary>A provider Relay had to call for the operator (a sign-in's token or device endpoint) could not be reached or failed.</summary>
+    public const string UpstreamUnavailableType = "upstream_unavailable";
+
     public static ControlError Invalid(string message) => new(InvalidRequestType, message);
 
     public static ControlError NotFound(string message) => new(NotFoundType, message);
@@ -31,6 +35,8 @@ internal sealed record ControlError(string Type, string Message)
     public static ControlError Forbidden(string message) => new(ForbiddenType, message);
 
     public static ControlError RateLimited(string message) => new(RateLimitedType, message);
+
+    public static ControlError UpstreamUnavailable(string message) => new(UpstreamUnavailableType, message);
 }
 
 /// <summary>The wire shape of every error: <c>{"error":{"type":…,"message":…}}</c>.</summary>

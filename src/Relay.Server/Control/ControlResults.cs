@@ -19,6 +19,7 @@ internal static class ControlResults
         ControlError.ConflictType => StatusCodes.Status409Conflict,
         ControlError.ForbiddenType => StatusCodes.Status403Forbidden,
         ControlError.RateLimitedType => StatusCodes.Status429TooManyRequests,
+        ControlError.UpstreamUnavailableType => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -38,6 +38,16 @@ internal readonly record struct AttemptResult
     /// <summary>The client went away; nothing more to send and nobody to blame.</summary>
     public bool ClientGone { get; init; }
 
+    /// <summary>
+    /// The account declined this request without anything being wrong with it (a subscription that serves only its
+    /// own client): the next account is tried, nothing cools, and when no account is left the client gets this body —
+    /// the upstream's answer in the client's format — with <see cref="UpstreamStatus"/>.
+    /// </summary>
+    public byte[]? DeclinedBody { get; init; }
+
+    public static AttemptResult Declined(string reason, int upstreamStatus, byte[] clientBody) =>
+        new() { Reason = reason, UpstreamStatus = upstreamStatus, DeclinedBody = clientBody, ErrorClass = ErrorClasses.InvalidRequest };
+
     public static AttemptResult Failover(FailureKind kind, string reason, int upstreamStatus = 0, TimeSpan? hint = null, string? errorClass = null) =>
         new() { Failure = kind, Reason = reason, UpstreamStatus = upstreamStatus, RetryHint = hint, ErrorClass = errorClass ?? ErrorClasses.For(kind) };
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Net.Http.Headers;
+using Relay.Core.Accounts;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Protocols.Anthropic;
@@ -35,39 +36,42 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
 
         var exchange = Exchange.For(request, account);
 
-        // OAuth accounts send their live access token (refreshed first when about to expire); API-key accounts skip
-        // this without an await, so they pay nothing for it.
-        string? bearer = null;
+        // OAuth accounts send their live access token (refreshed first when about to expire) and their provider's
+        // required headers; API-key accounts skip this without an await or a lookup, so they pay nothing for it.
+        OAuthTokenSet? tokens = null;
+        ProviderRequestHeaders? providerHeaders = null;
         if (account.IsOAuth)
         {
             var current = await oauth.CurrentAsync(account, clientAborted).ConfigureAwait(false);
-            if (current.Token is not { } token)
+            if (current.Tokens is not { } set)
             {
                 return current.Stop;
             }
 
-            bearer = token;
+            tokens = set;
+            providerHeaders = oauth.HeadersFor(account);
         }
 
         for (var retried = false; ; retried = true)
         {
-            var result = await SendOnceAsync(request, account, exchange, bearer, retried, timeout).ConfigureAwait(false);
-            if (result.RenewedBearer is not { } renewed)
+            var result = await SendOnceAsync(request, account, exchange, tokens, providerHeaders, retried, timeout).ConfigureAwait(false);
+            if (result.Renewed is not { } renewed)
             {
                 return result.Attempt;
             }
 
-            bearer = renewed;
+            tokens = renewed;
         }
     }
 
-    /// <summary>One send: the attempt's result, or the renewed token to retry with after an OAuth account's 401.</summary>
-    private readonly record struct OnceResult(AttemptResult Attempt, string? RenewedBearer)
+    /// <summary>One send: the attempt's result, or the renewed token set to retry with after an OAuth account's 401.</summary>
+    private readonly record struct OnceResult(AttemptResult Attempt, OAuthTokenSet? Renewed)
     {
         public static implicit operator OnceResult(AttemptResult attempt) => new(attempt, null);
     }
 
-    private async Task<OnceResult> SendOnceAsync(RelayRequest request, AccountEntry account, Exchange exchange, string? bearer, bool retried, CancellationTokenSource timeout)
+    private async Task<OnceResult> SendOnceAsync(
+        RelayRequest request, AccountEntry account, Exchange exchange, OAuthTokenSet? tokens, ProviderRequestHeaders? providerHeaders, bool retried, CancellationTokenSource timeout)
     {
         var clientAborted = request.Http.RequestAborted;
         var forwarding = request.Snapshot.Forwarding;
@@ -79,9 +83,10 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             return new AttemptResult { Committed = true, ClientStatus = StatusCodes.Status400BadRequest, ErrorClass = ErrorClasses.InvalidRequest };
         }
 
-        if (bearer is not null)
+        if (tokens is not null)
         {
-            UpstreamEndpoint.AuthorizeBearer(message, bearer);
+            UpstreamEndpoint.AuthorizeBearer(message, tokens.AccessToken);
+            providerHeaders?.Apply(message, tokens);
         }
 
         // The account's own route: its proxy's handler, or the direct one (null: a proxy that cannot be read, so nothing is sent).
@@ -131,10 +136,10 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
                 return AttemptResult.Failover(FailureKind.Network, $"proxy {refusing.Endpoint} refused the credentials (407)");
             }
 
-            if (status == StatusCodes.Status401Unauthorized && bearer is not null && !retried)
+            if (status == StatusCodes.Status401Unauthorized && tokens is not null && !retried)
             {
-                var renewed = await oauth.RenewAsync(account, bearer, timeout.Token, clientAborted).ConfigureAwait(false);
-                return renewed.Token is { } fresh ? new OnceResult(default, fresh) : renewed.Stop;
+                var renewed = await oauth.RenewAsync(account, tokens.AccessToken, timeout.Token, clientAborted).ConfigureAwait(false);
+                return renewed.Tokens is { } fresh ? new OnceResult(default, fresh) : renewed.Stop;
             }
 
             if (Classify(status) is { } failure)
@@ -145,7 +150,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             var stream = IsEventStream(response);
             return stream && status is >= 200 and < 300
                 ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, forwarding.StreamIdleTimeout).ConfigureAwait(false)
-                : await RelayBufferedAsync(request, exchange, response, timeout).ConfigureAwait(false);
+                : await RelayBufferedAsync(request, exchange, response, timeout, mayDecline: tokens is not null && status == StatusCodes.Status400BadRequest && account.Platform == Platforms.Anthropic).ConfigureAwait(false);
         }
     }
 
@@ -170,10 +175,17 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         var status = (int)response.StatusCode;
         string? type = null;
         string? message = null;
+        DateTimeOffset? limitReset = null;
         try
         {
             using var body = await PooledBody.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             (type, message) = UpstreamErrors.Read(body.Span);
+
+            // ChatGPT's spent plan says when it resets in the body too (usage_limit_reached), with or without x-codex-* headers.
+            if (kind == FailureKind.RateLimited && string.Equals(type, UsageLimitError.Type, StringComparison.Ordinal))
+            {
+                limitReset = UsageLimitError.Reset(body.Span, DateTimeOffset.UtcNow);
+            }
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or InvalidDataException)
         {
@@ -186,8 +198,15 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             var now = DateTimeOffset.UtcNow;
             hint = RateLimitHeaders.RetryAfter(Header(response, HeaderNames.RetryAfter), now);
 
-            // A subscription's usage window is exhausted: cool until that window resets (at least the retry-after).
-            if (kind == FailureKind.RateLimited && usageWindows?.Exhausted(now) is { } exhausted)
+            // A subscription's usage window is exhausted: cool until that window resets (at least the retry-after). The
+            // headers name the window; a usage_limit_reached body only gives the reset, which counts when it is later.
+            var exhaustion = kind == FailureKind.RateLimited ? usageWindows?.Exhausted(now) : null;
+            if (limitReset is { } bodyReset && (exhaustion is null || bodyReset > exhaustion.Value.Until))
+            {
+                exhaustion = new UsageExhaustion(null, bodyReset);
+            }
+
+            if (exhaustion is { } exhausted)
             {
                 var until = exhausted.Until;
                 if (hint is { } wait && wait < CoolingPolicy.MaxUsageWindowCooldown && now + wait > until)
@@ -229,7 +248,8 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
     /// Non-streamed answers (and errors passed through): read whole, so that a body that fails
     /// half-way can still fail over, then sent with its usage read from the JSON.
     /// </summary>
-    private async Task<AttemptResult> RelayBufferedAsync(RelayRequest request, Exchange exchange, HttpResponseMessage response, CancellationTokenSource timeout)
+    /// <param name="mayDecline">A subscription account's 400: checked for a refusal that another account could serve (<see cref="SubscriptionRefusals"/>) before anything is sent.</param>
+    private async Task<AttemptResult> RelayBufferedAsync(RelayRequest request, Exchange exchange, HttpResponseMessage response, CancellationTokenSource timeout, bool mayDecline)
     {
         var clientAborted = request.Http.RequestAborted;
         var status = (int)response.StatusCode;
@@ -256,6 +276,12 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         {
             var ok = status is >= 200 and < 300;
             var (clientBody, usage, model) = exchange.ClientBody(status, body.Memory);
+            if (mayDecline && SubscriptionRefusals.IsClaudeCodeOnly(body.Span))
+            {
+                // The account is fine but may not serve this request: the next account is tried, and the client gets this
+                // answer (in its own format) only when none is left. Nothing cools, nothing is marked.
+                return AttemptResult.Declined(SubscriptionRefusals.ClaudeCodeOnlyReason, status, clientBody.ToArray());
+            }
 
             var firstByteMs = request.ElapsedMs;
             var http = request.Http.Response;

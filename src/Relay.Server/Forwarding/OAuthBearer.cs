@@ -1,5 +1,8 @@
+using System.Collections.Frozen;
+using Relay.Core.Accounts;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
+using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.OAuth;
 
 namespace Relay.Server.Forwarding;
@@ -8,17 +11,27 @@ namespace Relay.Server.Forwarding;
 /// The access token an attempt on an OAuth account sends, as the forwarder needs it: the live one (refreshed first
 /// when it is about to expire), or a renewed one after the upstream refused it. Refreshes are single-flight per
 /// account (<see cref="OAuthTokens"/>); this class only turns their outcome into "send with this token" or "stop
-/// with this attempt result".
+/// with this attempt result". It also keeps each provider's request headers, built once, so an attempt finds them by
+/// the account's provider id without building anything.
 /// </summary>
-internal sealed class OAuthBearer(OAuthTokens tokens)
+internal sealed class OAuthBearer(OAuthTokens tokens, OAuthProviders providers)
 {
-    /// <summary>Either a token to send, or the result that ends the attempt.</summary>
-    public readonly record struct Outcome(string? Token, AttemptResult Stop)
+    private readonly FrozenDictionary<string, ProviderRequestHeaders> _headers = providers.All
+        .Select(p => KeyValuePair.Create(p.Id, new ProviderRequestHeaders(p)))
+        .Where(p => !p.Value.IsEmpty)
+        .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Either the token set to send (its access token, and its account id for the provider's header), or the result that ends the attempt.</summary>
+    public readonly record struct Outcome(OAuthTokenSet? Tokens, AttemptResult Stop)
     {
-        public static implicit operator Outcome(string token) => new(token, default);
+        public static implicit operator Outcome(OAuthTokenSet tokens) => new(tokens, default);
 
         public static implicit operator Outcome(AttemptResult stop) => new(null, stop);
     }
+
+    /// <summary>The headers the account's provider requires on its requests; null when it requires none (or is not configured).</summary>
+    public ProviderRequestHeaders? HeadersFor(AccountEntry account) =>
+        account.Record.OAuthProvider is { } id && _headers.TryGetValue(id, out var headers) ? headers : null;
 
     /// <summary>The token an OAuth account's attempt sends now.</summary>
     public async Task<Outcome> CurrentAsync(AccountEntry account, CancellationToken clientAborted)
@@ -26,7 +39,7 @@ internal sealed class OAuthBearer(OAuthTokens tokens)
         try
         {
             var current = await tokens.CurrentAsync(account, clientAborted).ConfigureAwait(false);
-            return current.Tokens is { } set ? set.AccessToken : RefreshFailed(current);
+            return current.Tokens is { } set ? set : RefreshFailed(current);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
@@ -43,7 +56,7 @@ internal sealed class OAuthBearer(OAuthTokens tokens)
         try
         {
             var renewed = await tokens.RefreshAsync(account, rejected, timeout).ConfigureAwait(false);
-            return renewed.Tokens is { } fresh ? fresh.AccessToken : RefreshFailed(renewed);
+            return renewed.Tokens is { } fresh ? fresh : RefreshFailed(renewed);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

@@ -74,6 +74,17 @@ internal sealed partial class UpstreamHttp : ISnapshotPreparer, IDisposable
     }
 
     /// <summary>
+    /// The invoker for a proxy no stored account may use yet (a sign-in for an account still to be created). The handler
+    /// is shared with any account on the same URL; one no account uses is released after <see cref="RetireGrace"/>, so
+    /// callers ask again for each call rather than keep the invoker.
+    /// </summary>
+    public HttpMessageInvoker InvokerFor(OutboundProxy proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        return Attach(proxy).Invoker;
+    }
+
+    /// <summary>
     /// Runs before each snapshot goes live: pins the handlers of proxies that are unchanged onto the new entries, and
     /// schedules the release of those no account uses any more. New proxies get their handler on first use.
     /// </summary>

@@ -9,6 +9,7 @@ using Relay.Core.Storage;
 using Relay.Core.Usage;
 using Relay.Server.Admission;
 using Relay.Server.Control;
+using Relay.Server.Control.Accounts;
 using Relay.Server.Control.Status;
 using Relay.Server.Forwarding;
 using Relay.Server.Inference;
@@ -86,6 +87,7 @@ internal static class RelayServices
             TimeSpan.FromMilliseconds(Math.Max(100, options.ConfigPollMilliseconds)),
             sp.GetRequiredService<ILogger<SnapshotRefreshService>>()));
         services.AddControlApi(options);
+        services.AddOAuthSignIn();
         return services;
     }
 }

@@ -26,6 +26,11 @@ internal sealed partial class InferenceProxy
     private async Task<Outcome> RefuseNoAccountAsync(
         RelayRequest request, PoolChoice choice, AccountPool pool, AccountFilter filter, AccountSelection selection, AttemptResult last, string? lastAccountId, int attempts, bool reachedUpstream)
     {
+        if (last.DeclinedBody is { } declined && selection.Reason == NoAccountReason.AllTried)
+        {
+            return await AnswerDeclinedAsync(request, last, declined, lastAccountId, attempts, reachedUpstream).ConfigureAwait(false);
+        }
+
         var recovery = selection.RetryAfter is null ? scheduler.EarliestRecovery(pool, filter, request.Model, time.GetUtcNow()) : selection.Recovery;
         var retryAfter = recovery.After;
         int status;
@@ -76,6 +81,31 @@ internal sealed partial class InferenceProxy
         await request.Shape.WriteErrorAsync(request, status, type, message, retryAfter).ConfigureAwait(false);
         var result = last with { Committed = true, ClientStatus = status, ErrorClass = last.ErrorClass ?? ErrorClasses.NoAccount };
         var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var la) ? la : null;
+        return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };
+    }
+
+    /// <summary>
+    /// Every account was tried and the last one declined the request (a subscription that serves only its own client):
+    /// the client gets that upstream answer, already in its format, as if no other account had been asked.
+    /// </summary>
+    private async Task<Outcome> AnswerDeclinedAsync(RelayRequest request, AttemptResult last, byte[] body, string? lastAccountId, int attempts, bool reachedUpstream)
+    {
+        var http = request.Http.Response;
+        http.StatusCode = last.UpstreamStatus;
+        http.ContentType = "application/json";
+        http.ContentLength = body.Length;
+        request.Capture?.Append(body);
+        var result = last with { Committed = true, ClientStatus = last.UpstreamStatus };
+        try
+        {
+            await http.Body.WriteAsync(body, request.Http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            result = result with { ClientGone = true, ErrorClass = ErrorClasses.ClientClosed };
+        }
+
+        var account = lastAccountId is not null && request.Snapshot.AccountsById.TryGetValue(lastAccountId, out var a) ? a : null;
         return new Outcome(account, result, attempts) { ReachedUpstream = reachedUpstream };
     }
 

@@ -227,6 +227,10 @@ internal sealed partial class InferenceProxy(
             {
                 Log.AttemptFailed(logger, account.Id, kind, result.Reason ?? string.Empty, result.Committed);
             }
+            else if (result.DeclinedBody is not null)
+            {
+                Log.AttemptDeclined(logger, account.Id, result.Reason ?? string.Empty);
+            }
 
             var cost = CostOf(request, account, result);
             if (result.Committed || result.ClientGone)
@@ -305,5 +309,8 @@ internal sealed partial class InferenceProxy(
     {
         [LoggerMessage(2001, LogLevel.Warning, "Account {AccountId} failed ({Kind}): {Reason}; committed to client: {Committed}")]
         public static partial void AttemptFailed(ILogger logger, string accountId, FailureKind kind, string reason, bool committed);
+
+        [LoggerMessage(2002, LogLevel.Information, "Account {AccountId} declined the request ({Reason}); trying the next account")]
+        public static partial void AttemptDeclined(ILogger logger, string accountId, string reason);
     }
 }

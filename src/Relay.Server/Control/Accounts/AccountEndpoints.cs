@@ -6,6 +6,7 @@ internal static class AccountEndpoints
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder api)
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+        accounts.MapOAuthSignIn();
 
         accounts.MapGet("", async (AccountService service, CancellationToken ct) =>
                 ControlResults.Json(new ItemList<AccountView>(await service.ListAsync(ct).ConfigureAwait(false))))

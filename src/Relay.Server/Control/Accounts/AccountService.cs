@@ -36,6 +36,33 @@ internal sealed class AccountService(
         return account is null ? NotFound(id) : View(account);
     }
 
+    /// <summary>
+    /// The checks of <see cref="CreateAsync"/> (or of <see cref="UpdateAsync"/> of <paramref name="existingId"/>) on the
+    /// account's fields alone, before there is a credential: a sign-in runs them at its start so that a mistake shows
+    /// before the operator signs in. Returns the account as it would be stored (the existing one with the changes).
+    /// </summary>
+    public async Task<Outcome<AccountRecord>> CheckAsync(AccountInput input, string? existingId, CancellationToken cancellationToken)
+    {
+        var baseline = new AccountRecord { Id = "", Name = "", SecretCiphertext = [] };
+        if (existingId is not null)
+        {
+            if (await store.GetAccountAsync(existingId, cancellationToken).ConfigureAwait(false) is not { } existing)
+            {
+                return NotFound(existingId);
+            }
+
+            baseline = existing;
+        }
+
+        var applied = await ApplyAsync(input, baseline, cancellationToken).ConfigureAwait(false);
+        if (applied.Error is { } appliedError)
+        {
+            return appliedError;
+        }
+
+        return (AccountValidator.Validate(applied.Value!) ?? AccountValidator.ValidateProxy(input.Proxy, out _)) is { } invalid ? invalid : applied.Value!;
+    }
+
     public async Task<Outcome<AccountView>> CreateAsync(AccountInput input, CancellationToken cancellationToken)
     {
         var applied = await ApplyAsync(input, new AccountRecord { Id = "", Name = "", SecretCiphertext = [] }, cancellationToken).ConfigureAwait(false);

@@ -93,14 +93,18 @@ internal sealed record ProxyView(string Url, string Scheme, string Host, int Por
 
 /// <summary>
 /// An <c>oauth</c> account's sign-in, without any token: the provider, when the access token expires, whether Relay
-/// can renew it, the last successful refresh and why the last refresh failed (null when it did not).
+/// can renew it, the last successful refresh and why the last refresh failed (null when it did not), and who signed
+/// in (email, plan and the provider's account id, null when the provider did not say).
 /// </summary>
 internal sealed record OAuthView(
     string Provider,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
     bool HasRefreshToken,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastRefreshAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RefreshError)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RefreshError,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Email = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Plan = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? AccountId = null)
 {
     /// <summary>
     /// From the live state when this process holds one at least as new as the stored set (it may have refreshed since),
@@ -126,13 +130,14 @@ internal sealed record OAuthView(
 
         if (live?.Live(record.Id) is { } state && (stored is null || state.Tokens.IssuedAt >= stored.IssuedAt))
         {
-            return new OAuthView(provider, state.Tokens.ExpiresAt, state.Tokens.RefreshToken is not null, state.Tokens.LastRefreshAt, state.RefreshError);
+            return From(provider, state.Tokens, state.RefreshError);
         }
 
-        return stored is null
-            ? new OAuthView(provider, null, false, null, null)
-            : new OAuthView(provider, stored.ExpiresAt, stored.RefreshToken is not null, stored.LastRefreshAt, null);
+        return stored is null ? new OAuthView(provider, null, false, null, null) : From(provider, stored, null);
     }
+
+    private static OAuthView From(string provider, OAuthTokenSet tokens, string? refreshError) =>
+        new(provider, tokens.ExpiresAt, tokens.RefreshToken is not null, tokens.LastRefreshAt, refreshError, tokens.Email, tokens.Plan, tokens.AccountId);
 }
 
 /// <summary>Azure OpenAI settings of an account (omitted for every other account).</summary>

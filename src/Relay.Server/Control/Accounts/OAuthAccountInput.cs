@@ -21,6 +21,14 @@ internal sealed record TokensInput
     public int? ExpiresIn { get; init; }
     public string? TokenType { get; init; }
     public string? Scope { get; init; }
+
+    /// <summary>The provider's id of the signed-in account (sent on every request by providers that want it, e.g. ChatGPT's).</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>Who signed in and on which plan: labels for the operator, shown in the view.</summary>
+    public string? Email { get; init; }
+
+    public string? Plan { get; init; }
 }
 
 /// <summary>The rules that tie <c>type</c>, <c>oauth</c>, <c>tokens</c> and <c>secret</c> together.</summary>
@@ -95,5 +103,10 @@ internal static class OAuthAccountRules
         TokenType = tokens.TokenType,
         Scope = tokens.Scope,
         IssuedAt = now,
+        AccountId = Label(tokens.AccountId),
+        Email = Label(tokens.Email),
+        Plan = Label(tokens.Plan),
     };
+
+    private static string? Label(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
