@@ -66,6 +66,7 @@ public sealed class SubscriptionSignInPageTests(Chromium chromium)
         await Expect(row.GetByTestId("account-oauth-email")).ToHaveTextAsync(email!);
         await Expect(row.GetByTestId("account-oauth-expiry")).ToContainTextAsync("token expires in");
         await Expect(row.GetByTestId("account-signin-again")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "accounts-subscription");
         await page.AssertLeavesNoCredentialAsync([pasted, state, .. oauth.IssuedTokens, .. site.Secrets], "accounts page after a Claude sign-in");
 
         // Sign in again: the same dialog for that account, without the account fields; the account keeps its id.
