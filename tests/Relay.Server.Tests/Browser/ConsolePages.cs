@@ -50,6 +50,36 @@ public static class ConsolePages
         page.GetByTestId(rowTestId).Filter(new LocatorFilterOptions { HasText = name });
 
     /// <summary>
+    /// On the accounts page: opens "Add subscription account", picks <paramref name="provider"/> and
+    /// <paramref name="method"/> (browser, setup-token, device, import) and returns the dialog.
+    /// </summary>
+    public static async Task<ILocator> OpenSubscriptionSignInAsync(this IPage page, string provider, string method)
+    {
+        await page.GetByTestId("account-add-subscription").ClickAsync();
+        var dialog = page.GetByTestId("oauth-dialog");
+        await dialog.Locator($"[data-testid='oauth-provider'][data-provider='{provider}']").ClickAsync();
+        await dialog.Locator($"[data-testid='oauth-method'][data-method='{method}']").ClickAsync();
+        return dialog;
+    }
+
+    /// <summary>
+    /// Nothing of a sign-in is left behind: no secret in the document (see <see cref="AssertShowsNoSecretAsync"/>)
+    /// or the address, and nothing in the page's local or session storage.
+    /// </summary>
+    public static async Task AssertLeavesNoCredentialAsync(this IPage page, IEnumerable<string> secrets, string where)
+    {
+        var list = secrets.ToList();
+        await page.AssertShowsNoSecretAsync(list, where);
+        foreach (var secret in list.Where(s => s.Length >= 8))
+        {
+            Assert.False(page.Url.Contains(secret, StringComparison.Ordinal), $"{where}: the address contains a secret ({secret[..6]}…)");
+        }
+
+        var stored = await page.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length");
+        Assert.True(stored == 0, $"{where}: the page stored {stored} item(s) in local or session storage");
+    }
+
+    /// <summary>
     /// The page's whole current document (what "view source" of the live page shows), which must not contain a
     /// relay key, an upstream secret, the admin token or a password.
     /// </summary>

@@ -75,6 +75,38 @@ export interface AccountOAuth {
   hasRefreshToken: boolean
   lastRefreshAt: string | null
   refreshError: string | null
+  /** Who signed in, as the provider reported it (absent when unknown). */
+  email?: string | null
+  /** The subscription plan (pro, max, plus, …) when the provider reported one. */
+  plan?: string | null
+  /** The provider's id of the signed-in account (ChatGPT workspace, Claude account uuid). */
+  accountId?: string | null
+}
+
+/** A subscription sign-in provider (GET /api/accounts/oauth/providers). */
+export interface SignInProvider {
+  id: string
+  displayName: string
+  platform: string
+  /** Sign-in methods offered, in the order to show them: browser, setup-token, device. */
+  methods: string[]
+  /** Credential formats /import accepts (claude-credentials, claude-setup-token, codex-auth, …). */
+  importFormats: string[]
+  /** Whose terms apply; shown as it is. */
+  terms?: string | null
+}
+
+/** POST /api/accounts/oauth/{provider}/start: a browser sign-in (authorizeUrl) or a device sign-in (userCode). */
+export interface SignInStart {
+  sessionId: string
+  provider: string
+  method: string
+  expiresAt: string
+  authorizeUrl?: string
+  redirectUri?: string
+  verificationUrl?: string
+  userCode?: string
+  intervalSeconds?: number
 }
 
 /** The account view's proxy: the URL comes back with its password masked (`user:****@`); the password never does. */
