@@ -140,6 +140,44 @@ public sealed class AccountTestApiTests(UpstreamFixture upstream) : ProxyTestBas
         Assert.Equal("not_found", result.GetProperty("error").GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task A_chatgpt_sign_in_is_tested_with_the_streamed_request_the_codex_backend_accepts()
+    {
+        await using var codex = await FakeOpenAIUpstream.StartAsync();
+        var prefix = NewPrefix("codex");
+        codex.PlayCodexBackend(prefix, token => token == "codex-access-1", () => "acct-test-1");
+        using var created = await Relay.Admin.PostAsync("api/accounts", Requests.Json(JsonSerializer.Serialize(new
+        {
+            name = prefix,
+            type = "oauth",
+            oauth = new { provider = "chatgpt" },
+            baseUrl = codex.BaseUrl(prefix) + FakeOpenAIUpstream.CodexBackendPath,
+            models = new[] { "gpt-5" },
+            tokens = new { accessToken = "codex-access-1", expiresIn = 3600, accountId = "acct-test-1" },
+        })));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var accountId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+
+        var (status, result) = await TestAsync(accountId);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
+        Assert.Equal(OpenAITranscripts.ResponsesText, result.GetProperty("reply").GetString());
+        var sent = Assert.Single(codex.Requests(prefix));
+        Assert.Equal(FakeOpenAIUpstream.CodexBackendPath + "/responses", sent.Path);
+        Assert.True(sent.Stream);
+        using var body = JsonDocument.Parse(sent.BodyText);
+        Assert.False(body.RootElement.GetProperty("store").GetBoolean());
+        Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("input").ValueKind);
+        Assert.Equal("Reply with the single word: ok", body.RootElement.GetProperty("instructions").GetString());
+        Assert.False(body.RootElement.TryGetProperty("max_output_tokens", out _));
+
+        // The test's answer carried the plan's usage windows; the account shows them as after a real request.
+        var view = JsonDocument.Parse(await Relay.Admin.GetStringAsync("api/accounts/" + accountId)).RootElement;
+        Assert.Equal("active", view.GetProperty("status").GetProperty("state").GetString());
+        Assert.Equal(2, view.GetProperty("status").GetProperty("usageWindows").GetArrayLength());
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> TestAsync(string accountId, string? body = null)
     {
         using var response = await Relay.Admin.PostAsync($"api/accounts/{accountId}/test", body is null ? null : Requests.Json(body));

@@ -65,6 +65,7 @@ internal sealed class AccountService(
 
     public async Task<Outcome<AccountView>> CreateAsync(AccountInput input, CancellationToken cancellationToken)
     {
+        input = OAuthAccountRules.WithProviderDefaults(input, providers);
         var applied = await ApplyAsync(input, new AccountRecord { Id = "", Name = "", SecretCiphertext = [] }, cancellationToken).ConfigureAwait(false);
         if (applied.Error is { } appliedError)
         {

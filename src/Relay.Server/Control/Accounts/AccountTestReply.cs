@@ -3,13 +3,21 @@ using Relay.Core.Accounts;
 
 namespace Relay.Server.Control.Accounts;
 
-/// <summary>The answer text of a test call, read from a non-streamed body of the shape it was sent in.</summary>
+/// <summary>
+/// The answer text of a test call, read from the body of the shape it was sent in: a JSON body, or for Responses the
+/// event stream the test asks for (the text of its <c>response.completed</c> event).
+/// </summary>
 internal static class AccountTestReply
 {
     public const int MaxLength = 200;
 
     public static string Read(string shape, ReadOnlySpan<byte> body)
     {
+        if (shape == WireShapes.Responses && CompletedResponse(body) is { } completed)
+        {
+            body = completed;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -26,6 +34,37 @@ internal static class AccountTestReply
         {
             return "";
         }
+    }
+
+    /// <summary>The <c>response</c> object of a stream's <c>response.completed</c> event; null when the body is not a stream.</summary>
+    private static byte[]? CompletedResponse(ReadOnlySpan<byte> body)
+    {
+        byte[]? completed = null;
+        foreach (var range in body.Split((byte)'\n'))
+        {
+            var line = body[range];
+            if (!line.StartsWith("data:"u8))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line[5..].Trim((byte)' ').ToArray());
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.ValueEquals("response.completed")
+                    && root.TryGetProperty("response", out var response))
+                {
+                    completed = JsonSerializer.SerializeToUtf8Bytes(response);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not an event this reader needs ([DONE], or a cut line).
+            }
+        }
+
+        return completed;
     }
 
     // {"content":[{"type":"text","text":"ok"}]}

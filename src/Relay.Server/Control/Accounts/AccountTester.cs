@@ -13,7 +13,7 @@ using Relay.Server.Inference.Shapes;
 namespace Relay.Server.Control.Accounts;
 
 /// <summary>
-/// <c>POST /api/accounts/{id}/test</c>: one tiny, real, non-streamed request to one account through the normal
+/// <c>POST /api/accounts/{id}/test</c>: one tiny, real request to one account through the normal
 /// <see cref="Forwarder"/> (the account's endpoint, shape, credential and model map), so "the test passed" means
 /// "requests would pass". The attempt runs in a request context of its own whose body is kept in memory instead of
 /// sent anywhere. It works on disabled accounts and accounts in error (operators test before enabling), skips the
@@ -72,7 +72,8 @@ internal sealed class AccountTester(IConfigStore store, SnapshotManager snapshot
         http.Request.ContentType = "application/json";
         http.Response.Body = answer;
 
-        var request = new RelayRequest(http, shape, TestKey, snapshots.Current, shape.Name == WireShapes.Messages ? "/v1/messages" : "/v1/chat/completions");
+        var path = shape.Name switch { WireShapes.Messages => "/v1/messages", WireShapes.Chat => "/v1/chat/completions", _ => "/v1/responses" };
+        var request = new RelayRequest(http, shape, TestKey, snapshots.Current, path);
         using var pooled = await PooledBody.ReadAsync(new MemoryStream(body), 64 * 1024, cancellationToken, body.Length).ConfigureAwait(false);
         request.Body = pooled;
         if (!shape.TryReadHead(request, body, out var invalid))
@@ -138,8 +139,23 @@ internal sealed class AccountTester(IConfigStore store, SnapshotManager snapshot
             json.WriteString("model", model);
             if (shape == WireShapes.Responses)
             {
-                json.WriteNumber("max_output_tokens", MaxTokens);
-                json.WriteString("input", Prompt);
+                // Only Responses-only accounts get here, and the one such backend Relay knows (ChatGPT's Codex
+                // endpoint) answers nothing but streamed, unstored requests with instructions and an input list, and
+                // refuses max_output_tokens; api.openai.com accepts the same request.
+                json.WriteString("instructions", Prompt);
+                json.WriteStartArray("input");
+                json.WriteStartObject();
+                json.WriteString("role", "user");
+                json.WriteStartArray("content");
+                json.WriteStartObject();
+                json.WriteString("type", "input_text");
+                json.WriteString("text", "ok?");
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteBoolean("store", false);
+                json.WriteBoolean("stream", true);
             }
             else
             {

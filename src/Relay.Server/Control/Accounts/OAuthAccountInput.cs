@@ -94,6 +94,26 @@ internal static class OAuthAccountRules
         return tokens.ExpiresIn is < 0 ? ControlError.Invalid("Field 'tokens.expiresIn' must be 0 or more seconds.") : null;
     }
 
+    /// <summary>
+    /// A new token account of a known provider is, unless the operator says otherwise, an account of that provider's
+    /// platform, base URL and shapes — a ChatGPT sign-in's tokens only work on the Codex backend — so an import through
+    /// <c>POST /api/accounts</c> lands where a sign-in would.
+    /// </summary>
+    public static AccountInput WithProviderDefaults(AccountInput input, OAuthProviders providers)
+    {
+        if (input.Type != AccountTypes.OAuth || providers.Find(input.OAuth?.Provider?.Trim()) is not { } provider)
+        {
+            return input;
+        }
+
+        return input with
+        {
+            Platform = input.Platform ?? provider.Platform,
+            BaseUrl = input.BaseUrl ?? (input.Platform is null || input.Platform == provider.Platform ? provider.BaseUrl : null),
+            Shapes = input.Shapes ?? (provider.Shapes.Count > 0 && (input.Platform is null || input.Platform == provider.Platform) ? provider.Shapes : null),
+        };
+    }
+
     /// <summary>The token set to store for validated input.</summary>
     public static OAuthTokenSet ToTokenSet(TokensInput tokens, DateTimeOffset now) => new()
     {
