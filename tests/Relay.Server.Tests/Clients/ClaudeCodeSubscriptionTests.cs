@@ -8,7 +8,8 @@ namespace Relay.Server.Tests.Clients;
 
 /// <summary>
 /// The real Claude Code CLI (<c>claude -p</c>) through Relay on a Claude subscription account of the built-in
-/// <c>claude</c> provider (token endpoint pointed at <see cref="FakeOAuthProvider"/>; account created by token import).
+/// <c>claude</c> provider, every endpoint pointed at <see cref="FakeOAuthProvider"/> and the account signed in through
+/// the Control API (start, the authorize page's <c>CODE#STATE</c>, complete), so the refresh speaks Claude's JSON.
 /// The fake Anthropic upstream accepts only the sign-in's current access token with <c>oauth-2025-04-20</c> in
 /// <c>anthropic-beta</c>, refuses anything but Claude Code as the real API does, and reports usage windows.
 /// </summary>
@@ -22,11 +23,11 @@ public sealed class ClaudeCodeSubscriptionTests
         NodeClients.RequireInstalled();
         await using var oauth = await FakeOAuthProvider.StartAsync();
         await using var upstream = await FakeAnthropicUpstream.StartAsync();
-        await using var relay = await RelayServer.StartAsync(new RelayServerOptions { Settings = new Dictionary<string, string>(SubscriptionAccounts.Settings(oauth, "claude")) });
+        await using var relay = await RelayServer.StartAsync(new RelayServerOptions { Settings = new Dictionary<string, string>(oauth.Settings("claude")) });
         try
         {
             upstream.PlayClaudeSubscription(Prefix, oauth.IsValidAccessToken);
-            var (accountId, access) = await SubscriptionAccounts.AddClaudeAsync(relay, oauth, Prefix, upstream.BaseUrl(Prefix), TimeSpan.FromHours(1));
+            var (accountId, access) = await SubscriptionAccounts.AddClaudeAsync(relay, oauth, Prefix, upstream.BaseUrl(Prefix));
             var key = await relay.CreateKeyAsync("claude-code");
             using (var settings = await relay.Admin.PatchAsJsonAsync("api/settings", new { logContent = true }))
             {
@@ -68,6 +69,8 @@ public sealed class ClaudeCodeSubscriptionTests
             Assert.True(second.ExitCode == 0 && !second.TimedOut, second.Describe());
             Assert.Equal(UpstreamTranscripts.TextText, second.StdOut.Trim());
             Assert.Equal(1, oauth.RefreshCalls);
+            Assert.Equal("application/json", oauth.LastContentType);
+            Assert.Equal("refresh_token", oauth.LastForm["grant_type"]);
             var calls = upstream.Requests(Prefix).Where(r => r.Path == "/v1/messages").ToList();
             Assert.Equal("Bearer " + oauth.CurrentAccessToken, calls[^1].Header("authorization"));
             Assert.All(calls, c => Assert.Equal(call.Header("anthropic-beta"), c.Header("anthropic-beta")));

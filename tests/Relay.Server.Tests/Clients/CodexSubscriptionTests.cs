@@ -7,8 +7,9 @@ namespace Relay.Server.Tests.Clients;
 
 /// <summary>
 /// The real Codex CLI (<c>codex exec</c>) through Relay on ChatGPT subscription accounts of the built-in
-/// <c>chatgpt</c> provider (token endpoint pointed at <see cref="FakeOAuthProvider"/>; accounts created by token import,
-/// each token set naming its ChatGPT account id). The fake OpenAI upstream plays the Codex backend
+/// <c>chatgpt</c> provider, every endpoint pointed at <see cref="FakeOAuthProvider"/> and each account signed in through
+/// the Control API (start, the authorize server's 302 to the callback URL pasted whole, complete), so its ChatGPT account
+/// id is the one the sign-in's id token names. The fake OpenAI upstream plays the Codex backend
 /// (<c>…/backend-api/codex/responses</c>): only the sign-in's current token with the right <c>chatgpt-account-id</c>.
 /// </summary>
 public sealed class CodexSubscriptionTests
@@ -21,7 +22,7 @@ public sealed class CodexSubscriptionTests
         await using var bed = await Bed.StartAsync();
         var prefix = "codex-sub";
         bed.OpenAI.PlayCodexBackend(prefix, bed.OAuth.IsValidAccessToken, () => "acct-main");
-        var (accountId, access) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, prefix, bed.OpenAI.BaseUrl(prefix), "acct-main", TimeSpan.FromHours(1));
+        var (accountId, access) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, prefix, bed.OpenAI.BaseUrl(prefix), "acct-main");
         using var codex = new CodexHome(bed.Relay.Url + "/v1", bed.Key.Key);
 
         var run = await codex.ExecAsync("Say hello");
@@ -56,10 +57,12 @@ public sealed class CodexSubscriptionTests
         bed.OpenAI.PlayCodexBackend(revoked, bed.OAuth.IsValidAccessToken, () => "acct-a");
         bed.OpenAI.PlayCodexBackend(second, bed.OAuth.IsValidAccessToken, () => "acct-b");
 
-        // The first sign-in's token has expired; the second sign-in replaces it at the provider, which then revokes the
-        // refresh tokens too: the first account cannot be refreshed, the second has a valid token for an hour.
-        var (revokedId, _) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, revoked, bed.OpenAI.BaseUrl(revoked), "acct-a", TimeSpan.Zero, priority: 1);
-        var (secondId, secondAccess) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, second, bed.OpenAI.BaseUrl(second), "acct-b", TimeSpan.FromHours(1), priority: 90);
+        // The first sign-in's token expires at once; the second sign-in replaces it at the provider, which then revokes
+        // the refresh tokens too: the first account cannot be refreshed, the second has a valid token for an hour.
+        bed.OAuth.AccessTokenLifetime = TimeSpan.Zero;
+        var (revokedId, _) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, revoked, bed.OpenAI.BaseUrl(revoked), "acct-a", priority: 1);
+        bed.OAuth.AccessTokenLifetime = TimeSpan.FromHours(1);
+        var (secondId, secondAccess) = await SubscriptionAccounts.AddChatGptAsync(bed.Relay, bed.OAuth, second, bed.OpenAI.BaseUrl(second), "acct-b", priority: 90);
         bed.OAuth.Revoke();
         using var codex = new CodexHome(bed.Relay.Url + "/v1", bed.Key.Key);
 
@@ -104,7 +107,7 @@ public sealed class CodexSubscriptionTests
             NodeClients.RequireInstalled();
             var oauth = await FakeOAuthProvider.StartAsync();
             var openai = await FakeOpenAIUpstream.StartAsync();
-            var relay = await RelayServer.StartAsync(new RelayServerOptions { Settings = new Dictionary<string, string>(SubscriptionAccounts.Settings(oauth, "chatgpt")) });
+            var relay = await RelayServer.StartAsync(new RelayServerOptions { Settings = new Dictionary<string, string>(oauth.Settings("chatgpt")) });
             return new Bed(oauth, openai, relay, await relay.CreateKeyAsync("codex"));
         }
 

@@ -15,9 +15,10 @@ namespace Relay.Server.Tests.Infrastructure;
 /// valid. A refresh with the valid refresh token issues a new access token with <see cref="AccessTokenLifetime"/> and,
 /// with <see cref="RotateRefreshTokens"/>, a new refresh token (the old one stops working); anything else is
 /// <c>invalid_grant</c>. <see cref="Revoke"/> kills the refresh token, <see cref="RotateAccessToken"/> replaces the
-/// access token behind the relay's back, <see cref="Down"/> resets every connection. The browser sign-in
-/// (<c>FakeOAuthProvider.SignIn.cs</c>) and the device sign-in (<c>FakeOAuthProvider.Device.cs</c>) live in their own
-/// files. Every token, code and verifier ever issued or seen is kept in <see cref="IssuedTokens"/> for leak checks.
+/// access token behind the relay's back, <see cref="ExpireAccessToken"/> ends it, <see cref="Down"/> resets every
+/// connection. The browser sign-in (<c>FakeOAuthProvider.SignIn.cs</c>) and the device sign-in
+/// (<c>FakeOAuthProvider.Device.cs</c>) live in their own files. Every token, code and verifier ever issued or seen is
+/// kept in <see cref="IssuedTokens"/> for leak checks.
 /// </summary>
 public sealed partial class FakeOAuthProvider : IAsyncDisposable
 {
@@ -125,6 +126,18 @@ public sealed partial class FakeOAuthProvider : IAsyncDisposable
         lock (_lock)
         {
             _accessToken = Issue("at");
+        }
+    }
+
+    /// <summary>
+    /// The access token's lifetime ran out at the provider before the relay's clock said so (a shortened lifetime, a
+    /// skewed clock): it is refused from now on and no new one is issued; the refresh token still works.
+    /// </summary>
+    public void ExpireAccessToken()
+    {
+        lock (_lock)
+        {
+            _accessToken = "";
         }
     }
 

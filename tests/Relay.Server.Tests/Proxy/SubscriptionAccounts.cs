@@ -10,54 +10,83 @@ using Relay.Server.Tests.Infrastructure;
 namespace Relay.Server.Tests.Proxy;
 
 /// <summary>
-/// Subscription (OAuth) accounts of the built-in <c>claude</c> and <c>chatgpt</c> providers in tests: the providers'
-/// token endpoints pointed at a <see cref="FakeOAuthProvider"/>, accounts created by token import
-/// (<c>POST /api/accounts</c> with <c>type:"oauth"</c>, as an operator imports a sign-in), and a ChatGPT sign-in's account
-/// id laid into the stored token set the way a sign-in (or a refresh's id token) records it.
+/// Subscription (OAuth) accounts of the built-in <c>claude</c> and <c>chatgpt</c> providers in tests, every endpoint
+/// of the provider pointed at a <see cref="FakeOAuthProvider"/> (<see cref="FakeOAuthProvider.Settings"/>) and
+/// nothing else changed: Relay speaks each provider's own token format. Accounts are created as an operator does,
+/// through the Control API's sign-in: start, the browser at the authorize URL, paste back, complete. So the tokens,
+/// their expiry and who signed in (a ChatGPT sign-in's account id comes from its id token) are what Relay itself
+/// recorded from the provider's answer.
 /// </summary>
 internal static class SubscriptionAccounts
 {
-    /// <summary>
-    /// Relay settings pointing <paramref name="provider"/>'s token endpoint at <paramref name="oauth"/>. The fake speaks
-    /// the form-encoded refresh grant, so the provider's token format is set to form (Claude's real endpoint takes JSON).
-    /// </summary>
-    public static IEnumerable<KeyValuePair<string, string>> Settings(FakeOAuthProvider oauth, string provider) =>
-        oauth.Settings(provider).Append(new($"OAuthProviders:{provider}:TokenFormat", "form"));
-
-    /// <summary>A Claude subscription account on <paramref name="baseUrl"/>, signed in at <paramref name="oauth"/>; every token is registered as a known secret.</summary>
-    public static Task<(string Id, string Access)> AddClaudeAsync(RelayServer relay, FakeOAuthProvider oauth, string name, string baseUrl, TimeSpan expiresIn, int priority = 10) =>
-        AddAsync(relay, oauth, new JsonObject
-        {
-            ["name"] = name,
-            ["baseUrl"] = baseUrl,
-            ["oauth"] = new JsonObject { ["provider"] = "claude" },
-            ["priority"] = priority,
-        }, expiresIn);
-
-    /// <summary>
-    /// A ChatGPT subscription account on the Codex backend under <paramref name="host"/> (<c>{host}/backend-api/codex</c>,
-    /// platform openai, shape responses, as the built-in provider describes it), signed in at <paramref name="oauth"/>,
-    /// whose token set names <paramref name="chatGptAccountId"/>.
-    /// </summary>
-    public static async Task<(string Id, string Access)> AddChatGptAsync(
-        RelayServer relay, FakeOAuthProvider oauth, string name, string host, string chatGptAccountId, TimeSpan expiresIn, int priority = 10)
+    /// <summary>A Claude subscription account on <paramref name="baseUrl"/>, signed in at <paramref name="oauth"/>.</summary>
+    public static async Task<(string Id, string Access)> AddClaudeAsync(RelayServer relay, FakeOAuthProvider oauth, string name, string baseUrl, int priority = 10)
     {
-        var (id, access) = await AddAsync(relay, oauth, new JsonObject
-        {
-            ["name"] = name,
-            ["platform"] = "openai",
-            ["baseUrl"] = host + FakeOpenAIUpstream.CodexBackendPath,
-            ["shapes"] = new JsonArray("responses"),
-            ["oauth"] = new JsonObject { ["provider"] = "chatgpt" },
-            ["priority"] = priority,
-        }, expiresIn);
-        await SetAccountIdAsync(relay, id, chatGptAccountId);
+        var (id, access, _) = await SignInAsync(relay, oauth, "claude", new JsonObject { ["name"] = name, ["baseUrl"] = baseUrl, ["priority"] = priority });
         return (id, access);
     }
 
     /// <summary>
+    /// A ChatGPT subscription account on the Codex backend under <paramref name="host"/> (<c>{host}/backend-api/codex</c>;
+    /// platform openai and shape responses come from the built-in provider), signed in at <paramref name="oauth"/> as
+    /// ChatGPT account <paramref name="chatGptAccountId"/> (the claim in the id token the fake issues).
+    /// </summary>
+    public static async Task<(string Id, string Access)> AddChatGptAsync(
+        RelayServer relay, FakeOAuthProvider oauth, string name, string host, string chatGptAccountId, int priority = 10)
+    {
+        oauth.ChatGptAccountId = chatGptAccountId;
+        var (id, access, view) = await SignInAsync(relay, oauth, "chatgpt", new JsonObject
+        {
+            ["name"] = name,
+            ["baseUrl"] = host + FakeOpenAIUpstream.CodexBackendPath,
+            ["priority"] = priority,
+        });
+        Assert.Equal(chatGptAccountId, view["oauth"]?["accountId"]?.GetValue<string>());
+        return (id, access);
+    }
+
+    /// <summary>
+    /// Signs an account in through the Control API with the browser method: <c>POST …/{provider}/start</c> (a new
+    /// account from <paramref name="account"/>, or <paramref name="accountId"/> signed in again), the authorize URL
+    /// followed like a browser that does not follow redirects (Claude's page shows <c>CODE#STATE</c>; Codex's server
+    /// redirects to the callback URL, pasted whole), then <c>…/complete</c>. Answers the account's id, the access token
+    /// the provider issued (now a known secret of the relay, like every token and code of the sign-in) and the view.
+    /// </summary>
+    public static async Task<(string Id, string Access, JsonObject View)> SignInAsync(
+        RelayServer relay, FakeOAuthProvider oauth, string provider, JsonObject? account, string? accountId = null)
+    {
+        var start = new JsonObject { ["method"] = "browser" };
+        if (account is not null)
+        {
+            start["account"] = account;
+        }
+
+        if (accountId is not null)
+        {
+            start["accountId"] = accountId;
+        }
+
+        var (startStatus, started) = await PostAsync(relay, oauth, $"api/accounts/oauth/{provider}/start", start);
+        Assert.True(startStatus == HttpStatusCode.Created, $"start answered {(int)startStatus}: {started.ToJsonString()}");
+        var authorizeUrl = started["authorizeUrl"]!.GetValue<string>();
+        Assert.StartsWith(oauth.BaseUrl + "/", authorizeUrl, StringComparison.Ordinal);
+
+        var pasted = await FakeOAuthProvider.SignInAsync(authorizeUrl);
+        RegisterSecrets(relay, oauth);
+        var (status, view) = await PostAsync(relay, oauth, $"api/accounts/oauth/{provider}/complete", new JsonObject
+        {
+            ["sessionId"] = started["sessionId"]!.GetValue<string>(),
+            ["code"] = pasted,
+        });
+        var expected = accountId is null ? HttpStatusCode.Created : HttpStatusCode.OK;
+        Assert.True(status == expected, $"complete answered {(int)status}: {view.ToJsonString()}");
+        RegisterSecrets(relay, oauth);
+        return (view["id"]!.GetValue<string>(), oauth.CurrentAccessToken, view);
+    }
+
+    /// <summary>
     /// Stores the account's token set again, naming <paramref name="chatGptAccountId"/> and issued now (so it is newer
-    /// than the live one), and rebuilds the snapshot: what a sign-in records, and what a refresh that changes the id does.
+    /// than the live one), and rebuilds the snapshot: what a refresh whose id token names another account records.
     /// </summary>
     public static async Task SetAccountIdAsync(RelayServer relay, string id, string chatGptAccountId)
     {
@@ -76,16 +105,10 @@ internal static class SubscriptionAccounts
             LastRefreshAt = stored.LastRefreshAt,
             AccountId = chatGptAccountId,
             Email = stored.Email,
-            Plan = "plus",
+            Plan = stored.Plan,
         };
         Assert.True(await store.UpdateAccountTokensAsync(id, protector.Protect(named.ToJson())));
         await relay.RefreshSnapshotAsync();
-    }
-
-    public static async Task<OAuthTokenSet> StoredTokensAsync(RelayServer relay, string id)
-    {
-        var record = await relay.Services.GetRequiredService<IConfigStore>().GetAccountAsync(id);
-        return OAuthTokenSet.Parse(relay.Services.GetRequiredService<SecretProtector>().Unprotect(record!.TokensCiphertext!));
     }
 
     /// <summary><c>GET /api/accounts/{id}</c> as JSON (checked to hold none of the fake's tokens).</summary>
@@ -94,7 +117,7 @@ internal static class SubscriptionAccounts
         using var response = await relay.Admin.GetAsync("api/accounts/" + id);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.All(oauth.IssuedTokens, t => Assert.DoesNotContain(t, body, StringComparison.Ordinal));
+        AssertNoSecret(oauth, body, "GET /api/accounts/{id}");
         return JsonNode.Parse(body)!.AsObject();
     }
 
@@ -107,17 +130,15 @@ internal static class SubscriptionAccounts
         }
     }
 
-    private static async Task<(string Id, string Access)> AddAsync(RelayServer relay, FakeOAuthProvider oauth, JsonObject account, TimeSpan expiresIn)
+    private static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(RelayServer relay, FakeOAuthProvider oauth, string path, JsonObject body)
     {
-        var (access, refresh) = oauth.SignIn();
-        relay.AddKnownSecret(access);
-        relay.AddKnownSecret(refresh);
-        account["type"] = "oauth";
-        account["tokens"] = new JsonObject { ["accessToken"] = access, ["refreshToken"] = refresh, ["expiresIn"] = (int)expiresIn.TotalSeconds };
-        using var response = await relay.Admin.PostAsJsonAsync("api/accounts", account);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        Assert.DoesNotContain(access, body, StringComparison.Ordinal);
-        return (JsonNode.Parse(body)!["id"]!.GetValue<string>(), access);
+        using var response = await relay.Admin.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        AssertNoSecret(oauth, text, "POST /" + path);
+        return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? "{}" : text)!.AsObject());
     }
+
+    /// <summary>A Control API answer holds no token, code or verifier of the sign-in; the message names the route, not the secret.</summary>
+    private static void AssertNoSecret(FakeOAuthProvider oauth, string answer, string route) =>
+        Assert.False(oauth.IssuedTokens.Any(t => answer.Contains(t, StringComparison.Ordinal)), $"The answer of {route} holds a token, code or verifier of the sign-in");
 }

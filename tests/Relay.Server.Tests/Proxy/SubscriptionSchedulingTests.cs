@@ -1,23 +1,21 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Relay.Server.Tests.Infrastructure;
 
 namespace Relay.Server.Tests.Proxy;
 
 /// <summary>
-/// Three Claude subscription (<c>oauth</c>) accounts whose upstream reports different 5-hour and 7-day usage: new
-/// conversations go to the least used one, an exhausted one sits out exactly until its window resets, and a
-/// conversation keeps its account while that account is healthy.
+/// Three Claude subscription accounts of the built-in <c>claude</c> provider, each signed in through the Control API,
+/// whose upstream reports different 5-hour and 7-day usage: new conversations go to the least used one, an exhausted one
+/// sits out exactly until its window resets, and a conversation keeps its account while that account is healthy.
 /// </summary>
 public sealed class SubscriptionSchedulingTests(UpstreamFixture upstream) : ProxyTestBase(upstream), IClassFixture<UpstreamFixture>
 {
     private FakeOAuthProvider _oauth = null!;
 
-    protected override RelayServerOptions Options => new() { Settings = new Dictionary<string, string>(_oauth.Settings("fake")) };
+    protected override RelayServerOptions Options => new() { Settings = new Dictionary<string, string>(_oauth.Settings("claude")) };
 
     public override async Task InitializeAsync()
     {
@@ -27,11 +25,7 @@ public sealed class SubscriptionSchedulingTests(UpstreamFixture upstream) : Prox
 
     public override async Task DisposeAsync()
     {
-        foreach (var token in _oauth.IssuedTokens)
-        {
-            Relay.AddKnownSecret(token);
-        }
-
+        SubscriptionAccounts.RegisterSecrets(Relay, _oauth);
         await base.DisposeAsync();
         await _oauth.DisposeAsync();
     }
@@ -164,28 +158,21 @@ public sealed class SubscriptionSchedulingTests(UpstreamFixture upstream) : Prox
     private async Task<Subscription> AddSubscriptionAsync(string name, double fiveHour, double sevenDay)
     {
         var prefix = NewPrefix("sub-" + name);
-        var (access, refresh) = _oauth.SignIn();
-        Relay.AddKnownSecret(access);
-        Relay.AddKnownSecret(refresh);
-        using var response = await Relay.Admin.PostAsJsonAsync("api/accounts", new
-        {
-            name = prefix,
-            baseUrl = Fake.BaseUrl(prefix),
-            type = "oauth",
-            oauth = new { provider = "fake" },
-            tokens = new { accessToken = access, refreshToken = refresh, expiresIn = 3600 },
-        });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        var subscription = new Subscription(JsonNode.Parse(body)!["id"]!.GetValue<string>(), prefix, access) { FiveHour = fiveHour, SevenDay = sevenDay };
+        var (id, access) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix));
+        var subscription = new Subscription(id, prefix, access) { FiveHour = fiveHour, SevenDay = sevenDay };
         Fake.Script(prefix, (context, request) => AnswerAsync(context, request, subscription));
         return subscription;
     }
 
-    /// <summary>The upstream of one subscription: its own bearer token only, and its usage in the unified headers.</summary>
+    /// <summary>
+    /// The upstream of one subscription: its own bearer token with the OAuth beta only, and its usage in the unified
+    /// headers. The fake provider plays one user (each sign-in replaces the last one's tokens there), so each upstream
+    /// checks the token its own sign-in got; an hour long, none is refreshed here.
+    /// </summary>
     private static async Task AnswerAsync(HttpContext context, UpstreamRequest request, Subscription subscription)
     {
-        if (request.Header("authorization") != "Bearer " + subscription.AccessToken)
+        var betas = (request.Header("anthropic-beta") ?? "").Split(',', StringSplitOptions.TrimEntries);
+        if (request.Header("authorization") != "Bearer " + subscription.AccessToken || !betas.Contains(FakeAnthropicUpstream.OAuthBeta, StringComparer.Ordinal))
         {
             await FakeAnthropicUpstream.WriteJsonAsync(context, 401, UpstreamTranscripts.AuthErrorJson, null);
             return;

@@ -5,11 +5,11 @@ using Relay.Server.Tests.Infrastructure;
 namespace Relay.Server.Tests.Proxy;
 
 /// <summary>
-/// Traffic on subscription (OAuth) accounts of the built-in providers, with plain HTTP clients: what Relay adds to a
-/// request (the provider's beta flag merged with the client's, the signed-in account's id, its own originator where the
-/// client sent none), what it leaves alone (the body byte for byte, every other header), a Claude sign-in's refusal of
-/// non-Claude Code requests (fail over without harm; the refusal itself when nobody else can serve), and a ChatGPT plan's
-/// <c>usage_limit_reached</c>.
+/// Traffic on subscription (OAuth) accounts of the built-in providers, signed in through the Control API, with plain
+/// HTTP clients: what Relay adds to a request (the provider's beta flag merged with the client's, the ChatGPT account
+/// id the sign-in's id token named, its own originator where the client sent none), what it leaves alone (the body
+/// byte for byte, every other header), a Claude sign-in's refusal of non-Claude Code requests (fail over without harm;
+/// the refusal itself when nobody else can serve), and a ChatGPT plan's <c>usage_limit_reached</c>.
 /// </summary>
 public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTestBase(upstream), IClassFixture<UpstreamFixture>
 {
@@ -20,7 +20,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
 
     protected override RelayServerOptions Options => new()
     {
-        Settings = new Dictionary<string, string>(SubscriptionAccounts.Settings(_oauth, "claude").Concat(SubscriptionAccounts.Settings(_oauth, "chatgpt"))),
+        Settings = new Dictionary<string, string>(_oauth.Settings("claude").Concat(_oauth.Settings("chatgpt"))),
     };
 
     public override async Task InitializeAsync()
@@ -43,7 +43,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     {
         var prefix = NewPrefix("sub");
         Fake.PlayClaudeSubscription(prefix, _oauth.IsValidAccessToken);
-        var (_, access) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), TimeSpan.FromHours(1));
+        var (_, access) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix));
         var (_, client) = await NewClientAsync();
         var body = Requests.Messages(extra: ClaudeCodeSystem);
 
@@ -77,7 +77,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     {
         var prefix = NewPrefix("sub");
         Fake.PlayClaudeSubscription(prefix, _oauth.IsValidAccessToken);
-        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), TimeSpan.FromHours(1));
+        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix));
         var (_, client) = await NewClientAsync();
 
         var (response, text) = await PostAsync(client, "/v1/messages", Requests.Messages(extra: ClaudeCodeSystem), r =>
@@ -97,7 +97,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     {
         var prefix = NewPrefix("sub");
         Fake.PlayClaudeSubscription(prefix, _oauth.IsValidAccessToken, claudeCodeOnly: false);
-        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), TimeSpan.FromHours(1));
+        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix));
         var (_, client) = await NewClientAsync(bearer: true);
 
         var (response, text) = await PostAsync(client, "/v1/chat/completions", """{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"Hello"}]}""");
@@ -117,7 +117,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     {
         var prefix = NewPrefix("sub");
         Fake.PlayClaudeSubscription(prefix, _oauth.IsValidAccessToken);
-        var (id, _) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), TimeSpan.FromHours(1), priority: 1);
+        var (id, _) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), priority: 1);
         var (backup, backupPrefix) = await AddAccountAsync("ok", priority: 90);
         var (_, client) = await NewClientAsync();
 
@@ -148,7 +148,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     {
         var prefix = NewPrefix("sub");
         Fake.PlayClaudeSubscription(prefix, _oauth.IsValidAccessToken);
-        var (id, _) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix), TimeSpan.FromHours(1));
+        var (id, _) = await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, prefix, Fake.BaseUrl(prefix));
         var (_, client) = await NewClientAsync(bearer: true);
 
         var (messages, messagesBody) = await PostBytesAsync(client, "/v1/messages", Requests.Messages());
@@ -178,7 +178,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
         var prefix = NewPrefix("codex");
         var chatGptAccount = "acct-" + Guid.NewGuid().ToString("N")[..8];
         _openai.PlayCodexBackend(prefix, _oauth.IsValidAccessToken, () => chatGptAccount);
-        var (_, access) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), chatGptAccount, TimeSpan.FromHours(1));
+        var (_, access) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), chatGptAccount);
         var (_, client) = await NewClientAsync(bearer: true);
         var body = """{"model":"gpt-5","input":"Say hello","stream":true,"store":false}""";
 
@@ -214,11 +214,14 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
         var prefix = NewPrefix("codex");
         var current = "acct-first";
         _openai.PlayCodexBackend(prefix, _oauth.IsValidAccessToken, () => current);
-        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), current, TimeSpan.FromHours(1));
+        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), current);
         var (_, client) = await NewClientAsync(bearer: true);
         const string body = """{"model":"gpt-5","input":"Say hello","stream":true}""";
 
         var (first, _) = await PostAsync(client, "/v1/responses", body);
+
+        // The id changes mid-run, as when a refresh's id token names another account. The fake's refresh answers carry
+        // no id token, so the new set is written into the store directly: this is the one test that needs it.
         current = "acct-second";
         await SubscriptionAccounts.SetAccountIdAsync(Relay, id, current);
         var (second, secondText) = await PostAsync(client, "/v1/responses", body);
@@ -236,7 +239,7 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
         _openai.Script(prefix, (context, _) => FakeOpenAIUpstream.WriteJsonAsync(context, 429,
             """{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_at":RESET,"resets_in_seconds":5700}}"""
                 .Replace("RESET", reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
-        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), "acct-1", TimeSpan.FromHours(1));
+        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), "acct-1");
         var (_, client) = await NewClientAsync(bearer: true);
 
         var (response, _) = await PostAsync(client, "/v1/responses", """{"model":"gpt-5","input":"Say hello","stream":true}""");
