@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Relay.Server.Tests.Infrastructure;
+
+/// <summary>The fake as ChatGPT's Codex backend, which a ChatGPT sign-in's accounts talk to.</summary>
+public sealed partial class FakeOpenAIUpstream
+{
+    /// <summary>Where the ChatGPT Codex backend lives under a host (<c>https://chatgpt.com/backend-api/codex</c>); append it to <see cref="BaseUrl"/>.</summary>
+    public const string CodexBackendPath = "/backend-api/codex";
+
+    /// <summary>The Codex backend's answer to a missing, stale or foreign token (research §2.7).</summary>
+    public const string CodexUnauthorizedJson = """{"detail":"Unauthorized"}""";
+
+    /// <summary>
+    /// Makes <paramref name="prefix"/> play the ChatGPT Codex backend (<c>{BaseUrl(prefix)}/backend-api/codex</c>):
+    /// <c>POST …/responses</c> only, streamed only (<c>{"detail":"Stream must be set to true"}</c> otherwise), and only
+    /// with <c>Authorization: Bearer</c> of a token <paramref name="isValid"/> approves AND <c>chatgpt-account-id</c> equal to
+    /// <paramref name="accountId"/>'s current value — 401 <see cref="CodexUnauthorizedJson"/> otherwise. The answer is
+    /// <c>ok</c>'s Responses stream, with <c>x-codex-primary-*</c> (5 h at 21 %) and <c>x-codex-secondary-*</c> (7 d at 43 %).
+    /// </summary>
+    public void PlayCodexBackend(string prefix, Func<string?, bool> isValid, Func<string?> accountId) => Script(prefix, async (context, request) =>
+    {
+        if (!request.Path.StartsWith(CodexBackendPath + "/", StringComparison.Ordinal))
+        {
+            await WriteJsonAsync(context, 404, """{"detail":"Not Found"}""").ConfigureAwait(false);
+            return;
+        }
+
+        var sentAccount = request.Header("chatgpt-account-id");
+        if (!isValid(BearerToken(request)) || sentAccount is null || sentAccount != accountId())
+        {
+            await WriteJsonAsync(context, 401, CodexUnauthorizedJson).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Path != CodexBackendPath + "/responses" || !HttpMethods.IsPost(request.Method))
+        {
+            await WriteJsonAsync(context, 404, """{"detail":"Not Found"}""").ConfigureAwait(false);
+            return;
+        }
+
+        if (!request.Stream)
+        {
+            await WriteJsonAsync(context, 400, """{"detail":"Stream must be set to true"}""").ConfigureAwait(false);
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        var now = DateTimeOffset.UtcNow;
+        headers["x-codex-primary-used-percent"] = "21";
+        headers["x-codex-primary-window-minutes"] = "300";
+        headers["x-codex-primary-reset-at"] = now.AddHours(3).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        headers["x-codex-secondary-used-percent"] = "43";
+        headers["x-codex-secondary-window-minutes"] = "10080";
+        headers["x-codex-secondary-reset-at"] = now.AddDays(4).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        await PlayAsync(context, request, new OpenAIRoute(OpenAIRouteKind.Responses, false, null, null, false), Scenarios.Ok).ConfigureAwait(false);
+    });
+}
