@@ -176,7 +176,9 @@ internal sealed partial class InferenceProxy(
 
     private async Task<Outcome> ForwardWithFailoverAsync(RelayRequest request, bool metered)
     {
+        // Accounts not to choose again: each one tried, plus any a decline showed would refuse the same way.
         var tried = new List<string>(capacity: 2);
+        var attempts = 0;
         AttemptResult last = default;
         string? lastAccountId = null;
         var choice = PoolChoice.For(request.Snapshot, request.Key, request.Shape.Name);
@@ -199,10 +201,11 @@ internal sealed partial class InferenceProxy(
 
             if (selection.Account is not { } account)
             {
-                return await RefuseNoAccountAsync(request, choice, pool, filter, selection, last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
+                return await RefuseNoAccountAsync(request, choice, pool, filter, selection, last, lastAccountId, attempts, reachedUpstream).ConfigureAwait(false);
             }
 
             tried.Add(account.Id);
+            attempts++;
             lastAccountId = account.Id;
             request.GroupId = pool.GroupId;
             AttemptResult result;
@@ -230,6 +233,7 @@ internal sealed partial class InferenceProxy(
             else if (result.DeclinedBody is not null)
             {
                 Log.AttemptDeclined(logger, account.Id, result.Reason ?? string.Empty);
+                SkipSameSignIns(request.Snapshot, account, tried);
             }
 
             var cost = CostOf(request, account, result);
@@ -241,7 +245,7 @@ internal sealed partial class InferenceProxy(
                     state.SetSticky(session, account.Id, forwarding.StickyTtl, time.GetUtcNow());
                 }
 
-                return new Outcome(account, result, tried.Count) { Cost = cost, ReachedUpstream = reachedUpstream };
+                return new Outcome(account, result, attempts) { Cost = cost, ReachedUpstream = reachedUpstream };
             }
 
             // Failing over: this account served nothing; its request count stays (the attempt reached it).
@@ -249,7 +253,24 @@ internal sealed partial class InferenceProxy(
         }
 
         // Every attempt failed over and the budget of attempts is spent.
-        return await RefuseNoAccountAsync(request, choice, pool, filter, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, tried.Count, reachedUpstream).ConfigureAwait(false);
+        return await RefuseNoAccountAsync(request, choice, pool, filter, AccountSelection.None(NoAccountReason.AllTried, default), last, lastAccountId, attempts, reachedUpstream).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A sign-in declined the request for what it is (a Claude sign-in serves only Claude Code): every other account
+    /// signed in at the same provider would decline it too, so none of them is asked — one refused call, not one per
+    /// subscription. Runs only after a decline, so walking the snapshot's accounts is fine.
+    /// </summary>
+    private static void SkipSameSignIns(RelaySnapshot snapshot, AccountEntry declined, List<string> tried)
+    {
+        var provider = declined.Record.OAuthProvider;
+        foreach (var other in snapshot.AccountsById.Values)
+        {
+            if (other.IsOAuth && string.Equals(other.Record.OAuthProvider, provider, StringComparison.OrdinalIgnoreCase) && !tried.Contains(other.Id))
+            {
+                tried.Add(other.Id);
+            }
+        }
     }
 
     private void SettleAccount(RelayRequest request, ReservationHandle reservation, AttemptResult result, decimal cost)

@@ -144,6 +144,29 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
     }
 
     [Fact]
+    public async Task A_refusal_by_one_claude_subscription_is_not_asked_again_of_the_others()
+    {
+        // Two sign-ins (the fake provider keeps one user's tokens at a time, so each upstream accepts any token it issued).
+        var first = NewPrefix("sub");
+        var second = NewPrefix("sub");
+        Fake.PlayClaudeSubscription(first, token => token is not null && _oauth.IssuedTokens.Contains(token));
+        Fake.PlayClaudeSubscription(second, token => token is not null && _oauth.IssuedTokens.Contains(token));
+        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, first, Fake.BaseUrl(first), priority: 1);
+        await SubscriptionAccounts.AddClaudeAsync(Relay, _oauth, second, Fake.BaseUrl(second), priority: 2);
+        var (backup, backupPrefix) = await AddAccountAsync("ok", priority: 90);
+        var (_, client) = await NewClientAsync();
+
+        var (response, text) = await PostAsync(client, "/v1/messages", Requests.Messages());
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(1, Fake.Count(first) + Fake.Count(second));
+        Assert.Equal(1, Fake.Count(backupPrefix));
+        var usage = await Relay.WaitForUsageAsync(1);
+        Assert.Equal(backup.Id, usage[0].AccountId);
+        Assert.Equal(2, usage[0].Attempts);
+    }
+
+    [Fact]
     public async Task With_only_the_claude_subscription_the_client_gets_its_refusal_in_the_clients_own_format()
     {
         var prefix = NewPrefix("sub");
