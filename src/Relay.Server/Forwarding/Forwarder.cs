@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Diagnostics;
 using Microsoft.Net.Http.Headers;
 using Relay.Core.Accounts;
@@ -11,6 +12,7 @@ using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
 using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.Inference;
+using Relay.Server.OAuth;
 
 namespace Relay.Server.Forwarding;
 
@@ -20,10 +22,13 @@ namespace Relay.Server.Forwarding;
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
 /// is read whole first, a stream's first event is inspected first.
 /// </summary>
-internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotState state)
+internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotState state, OAuthProviders providers)
 {
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary>Each sign-in provider's requirements of Responses bodies, built once; found by the account's provider id.</summary>
+    private readonly FrozenDictionary<string, ResponsesBodyRules> _bodyRules = ResponsesBodyRules.ByProvider(providers);
 
     public async Task<AttemptResult> SendAsync(RelayRequest request, AccountEntry account)
     {
@@ -40,8 +45,16 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         // required headers; API-key accounts skip this without an await or a lookup, so they pay nothing for it.
         OAuthTokenSet? tokens = null;
         ProviderRequestHeaders? providerHeaders = null;
+        ResponsesBodyRules? bodyRules = null;
         if (account.IsOAuth)
         {
+            bodyRules = BodyRulesFor(account, exchange);
+            if (bodyRules is { StreamOnly: true } && !request.Stream)
+            {
+                // The backend answers nothing but streams: decided here, before a token is refreshed or a byte sent.
+                return DeclineUnstreamed(exchange, bodyRules);
+            }
+
             var current = await oauth.CurrentAsync(account, clientAborted).ConfigureAwait(false);
             if (current.Tokens is not { } set)
             {
@@ -54,7 +67,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
 
         for (var retried = false; ; retried = true)
         {
-            var result = await SendOnceAsync(request, account, exchange, tokens, providerHeaders, retried, timeout).ConfigureAwait(false);
+            var result = await SendOnceAsync(request, account, exchange, tokens, providerHeaders, bodyRules, retried, timeout).ConfigureAwait(false);
             if (result.Renewed is not { } renewed)
             {
                 return result.Attempt;
@@ -64,6 +77,18 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         }
     }
 
+    private ResponsesBodyRules? BodyRulesFor(AccountEntry account, Exchange exchange) =>
+        exchange.UpstreamShape == WireShapes.Responses && account.Record.OAuthProvider is { } id && _bodyRules.TryGetValue(id, out var rules) ? rules : null;
+
+    /// <summary>
+    /// A non-streamed request on a stream-only account: declined, not failed (the account is fine and nothing was sent),
+    /// so the next account is tried and nothing cools. Relay's own 400 in the client's format is the answer only when no
+    /// account is left; it is the client's request that must change, never something the backend would say.
+    /// </summary>
+    private static AttemptResult DeclineUnstreamed(Exchange exchange, ResponsesBodyRules rules) =>
+        AttemptResult.Declined(ResponsesBodyRules.StreamOnlyReason, upstreamStatus: 0, exchange.ErrorBody("invalid_request_error", rules.StreamOnlyMessage))
+            with { ClientStatus = StatusCodes.Status400BadRequest };
+
     /// <summary>One send: the attempt's result, or the renewed token set to retry with after an OAuth account's 401.</summary>
     private readonly record struct OnceResult(AttemptResult Attempt, OAuthTokenSet? Renewed)
     {
@@ -71,11 +96,11 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
     }
 
     private async Task<OnceResult> SendOnceAsync(
-        RelayRequest request, AccountEntry account, Exchange exchange, OAuthTokenSet? tokens, ProviderRequestHeaders? providerHeaders, bool retried, CancellationTokenSource timeout)
+        RelayRequest request, AccountEntry account, Exchange exchange, OAuthTokenSet? tokens, ProviderRequestHeaders? providerHeaders, ResponsesBodyRules? bodyRules, bool retried, CancellationTokenSource timeout)
     {
         var clientAborted = request.Http.RequestAborted;
         var forwarding = request.Snapshot.Forwarding;
-        using var message = exchange.CreateRequest(out var refusal);
+        using var message = exchange.CreateRequest(bodyRules, out var refusal);
         if (message is null)
         {
             // This account cannot take the request as the client wrote it (e.g. a field Claude cannot express).

@@ -85,17 +85,19 @@ internal sealed partial class InferenceProxy
     }
 
     /// <summary>
-    /// Every account was tried and the last one declined the request (a subscription that serves only its own client):
-    /// the client gets that upstream answer, already in its format, as if no other account had been asked.
+    /// Every account was tried and the last one declined the request (a subscription that serves only its own client, or
+    /// only streams): the client gets that answer, already in its format, as if no other account had been asked.
     /// </summary>
     private async Task<Outcome> AnswerDeclinedAsync(RelayRequest request, AttemptResult last, byte[] body, string? lastAccountId, int attempts, bool reachedUpstream)
     {
+        // A decline made before sending (a stream-only account) carries Relay's own status; the upstream's otherwise.
+        var status = last.UpstreamStatus != 0 ? last.UpstreamStatus : last.ClientStatus;
         var http = request.Http.Response;
-        http.StatusCode = last.UpstreamStatus;
+        http.StatusCode = status;
         http.ContentType = "application/json";
         http.ContentLength = body.Length;
         request.Capture?.Append(body);
-        var result = last with { Committed = true, ClientStatus = last.UpstreamStatus };
+        var result = last with { Committed = true, ClientStatus = status };
         try
         {
             await http.Body.WriteAsync(body, request.Http.RequestAborted).ConfigureAwait(false);

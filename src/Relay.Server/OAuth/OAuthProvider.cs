@@ -83,6 +83,24 @@ internal sealed class OAuthProvider
     /// <summary>Shown next to the provider in the console and docs: whose terms apply.</summary>
     public string? Terms { get; init; }
 
+    /// <summary>
+    /// Its backend answers only streamed Responses requests: a non-streamed one is declined before anything is sent,
+    /// so another account serves it (ChatGPT's Codex backend).
+    /// </summary>
+    public bool ResponsesStreamOnly { get; init; }
+
+    /// <summary>Its backend refuses stored responses: Responses requests go with <c>"store": false</c>.</summary>
+    public bool ResponsesForceUnstored { get; init; }
+
+    /// <summary>Its backend requires <c>instructions</c>: a Responses request without them gets <c>"instructions": ""</c> (never any text).</summary>
+    public bool ResponsesRequireInstructions { get; init; }
+
+    /// <summary>Its backend takes <c>input</c> only as a list: a string becomes one user message holding that text.</summary>
+    public bool ResponsesInputAsList { get; init; }
+
+    /// <summary>Top-level Responses fields its backend refuses, removed from the body before sending.</summary>
+    public IReadOnlyList<string> ResponsesDropFields { get; init; } = [];
+
     public bool HasBrowserSignIn => AuthorizeUrl is not null && RedirectUri is not null;
     public bool HasSetupToken => HasBrowserSignIn && SetupTokenScopes is not null;
     public bool HasDeviceSignIn => DeviceCodeUrl is not null && DeviceTokenUrl is not null && DeviceVerificationUrl is not null;
@@ -140,6 +158,21 @@ public sealed class OAuthProviderOptions
     public string? AccountIdHeader { get; set; }
     public Dictionary<string, string>? RequestHeaders { get; set; }
     public string? Terms { get; set; }
+
+    /// <summary>Non-streamed Responses requests are declined (another account serves them).</summary>
+    public bool? ResponsesStreamOnly { get; set; }
+
+    /// <summary>Responses requests are sent with <c>"store": false</c>.</summary>
+    public bool? ResponsesForceUnstored { get; set; }
+
+    /// <summary>Responses requests without <c>instructions</c> get <c>"instructions": ""</c>.</summary>
+    public bool? ResponsesRequireInstructions { get; set; }
+
+    /// <summary>A string <c>input</c> is sent as a one-message list.</summary>
+    public bool? ResponsesInputAsList { get; set; }
+
+    /// <summary>Comma-separated top-level Responses fields removed before sending; an empty value removes none.</summary>
+    public string? ResponsesDropFields { get; set; }
 }
 
 /// <summary>The providers by id (case-insensitive): the built-in ones, overlaid and extended by configuration.</summary>

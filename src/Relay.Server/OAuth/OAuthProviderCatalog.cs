@@ -64,6 +64,16 @@ internal static class OAuthProviderCatalog
             DeviceRedirectUri = "https://auth.openai.com/deviceauth/callback",
             AccountIdHeader = "chatgpt-account-id",
             RequestHeaders = new() { ["originator"] = "relay" },
+
+            // What the Codex backend accepts (research §2.6): streamed, unstored requests with instructions and an
+            // input list; it answers 400 "Unsupported parameter" to the dropped fields (peers strip the same ones).
+            // service_tier stays: Codex itself sends it. These make a request acceptable, never Codex-like: no
+            // prompt, originator or user agent of Codex's is added.
+            ResponsesStreamOnly = true,
+            ResponsesForceUnstored = true,
+            ResponsesRequireInstructions = true,
+            ResponsesInputAsList = true,
+            ResponsesDropFields = "max_output_tokens,temperature,top_p,truncation,prompt_cache_retention,safety_identifier",
             RefreshSkewSeconds = 300,
             Terms = "Usage draws from the signed-in ChatGPT plan under OpenAI's terms, which govern sharing a plan with " +
                 "other people. The operator is responsible for complying. Relay sends its own identity (originator: relay), " +

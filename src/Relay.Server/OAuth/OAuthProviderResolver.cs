@@ -62,6 +62,13 @@ internal static class OAuthProviderResolver
             AccountIdHeader = Pick(o => o.AccountIdHeader),
             RequestHeaders = Merge(builtIn.RequestHeaders, configured.RequestHeaders),
             Terms = Pick(o => o.Terms),
+            ResponsesStreamOnly = configured.ResponsesStreamOnly ?? builtIn.ResponsesStreamOnly ?? false,
+            ResponsesForceUnstored = configured.ResponsesForceUnstored ?? builtIn.ResponsesForceUnstored ?? false,
+            ResponsesRequireInstructions = configured.ResponsesRequireInstructions ?? builtIn.ResponsesRequireInstructions ?? false,
+            ResponsesInputAsList = configured.ResponsesInputAsList ?? builtIn.ResponsesInputAsList ?? false,
+
+            // Unlike the other lists, a configured empty value counts: it is how an operator stops dropping fields.
+            ResponsesDropFields = Split(configured.ResponsesDropFields ?? builtIn.ResponsesDropFields),
         };
     }
 

@@ -47,7 +47,8 @@ internal sealed class Exchange
         new(request, account, account.UpstreamShapeFor(request.Shape.Name) ?? request.Shape.Name);
 
     /// <summary>Builds the upstream request, or says which field of the client's request this account cannot take.</summary>
-    public HttpRequestMessage? CreateRequest(out TranslationError? refusal)
+    /// <param name="bodyRules">A sign-in provider's requirements of Responses bodies (null for every other account): applied to the body as built, same-shape or translated.</param>
+    public HttpRequestMessage? CreateRequest(ResponsesBodyRules? bodyRules, out TranslationError? refusal)
     {
         refusal = null;
         ReadOnlyMemory<byte>? body = null;
@@ -67,6 +68,11 @@ internal sealed class Exchange
                 }
 
                 body = built.Body;
+            }
+
+            if (bodyRules is not null && UpstreamShape == WireShapes.Responses && body is { } bytes)
+            {
+                body = bodyRules.Apply(bytes);
             }
         }
 
