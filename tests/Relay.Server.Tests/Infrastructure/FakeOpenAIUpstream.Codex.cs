@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Relay.Server.Tests.Infrastructure;
@@ -12,9 +13,14 @@ public sealed partial class FakeOpenAIUpstream
     /// <summary>The Codex backend's answer to a missing, stale or foreign token (research §2.7).</summary>
     public const string CodexUnauthorizedJson = """{"detail":"Unauthorized"}""";
 
+    /// <summary>Top-level fields the Codex backend refuses with 400 <c>Unsupported parameter: {name}</c> (research §2.6).</summary>
+    public static readonly string[] CodexUnsupportedFields =
+        ["max_output_tokens", "temperature", "top_p", "truncation", "prompt_cache_retention", "safety_identifier"];
+
     /// <summary>
     /// Makes <paramref name="prefix"/> play the ChatGPT Codex backend (<c>{BaseUrl(prefix)}/backend-api/codex</c>):
-    /// <c>POST …/responses</c> only, streamed only (<c>{"detail":"Stream must be set to true"}</c> otherwise), and only
+    /// <c>POST …/responses</c> only, with a body the real backend takes (<see cref="CodexBodyRefusal"/>: streamed,
+    /// unstored, instructions, an input list, no unsupported field; 400 <c>{"detail":…}</c> otherwise), and only
     /// with <c>Authorization: Bearer</c> of a token <paramref name="isValid"/> approves AND <c>chatgpt-account-id</c> equal to
     /// <paramref name="accountId"/>'s current value — 401 <see cref="CodexUnauthorizedJson"/> otherwise. The answer is
     /// <c>ok</c>'s Responses stream, with <c>x-codex-primary-*</c> (5 h at 21 %) and <c>x-codex-secondary-*</c> (7 d at 43 %).
@@ -40,9 +46,9 @@ public sealed partial class FakeOpenAIUpstream
             return;
         }
 
-        if (!request.Stream)
+        if (CodexBodyRefusal(request.Body) is { } refusal)
         {
-            await WriteJsonAsync(context, 400, """{"detail":"Stream must be set to true"}""").ConfigureAwait(false);
+            await WriteJsonAsync(context, 400, JsonSerializer.Serialize(new { detail = refusal })).ConfigureAwait(false);
             return;
         }
 
@@ -56,4 +62,58 @@ public sealed partial class FakeOpenAIUpstream
         headers["x-codex-secondary-reset-at"] = now.AddDays(4).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         await PlayAsync(context, request, new OpenAIRoute(OpenAIRouteKind.Responses, false, null, null, false), Scenarios.Ok).ConfigureAwait(false);
     });
+
+    /// <summary>
+    /// The Codex backend's refusal of a body, as its 400 <c>detail</c> says it (research §2.6), or null when it takes
+    /// the body: <c>stream</c> must be true, <c>store</c> false, <c>instructions</c> a string, <c>input</c> a list, and
+    /// none of <see cref="CodexUnsupportedFields"/> may be there.
+    /// </summary>
+    public static string? CodexBodyRefusal(byte[] body)
+    {
+        JsonElement root;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            root = json.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return "Invalid JSON body";
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return "Invalid JSON body";
+        }
+
+        if (!root.TryGetProperty("stream", out var stream) || stream.ValueKind != JsonValueKind.True)
+        {
+            return "Stream must be set to true";
+        }
+
+        if (!root.TryGetProperty("store", out var store) || store.ValueKind != JsonValueKind.False)
+        {
+            return "Store must be set to false";
+        }
+
+        if (!root.TryGetProperty("instructions", out var instructions) || instructions.ValueKind != JsonValueKind.String)
+        {
+            return "Instructions are required";
+        }
+
+        if (!root.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.Array)
+        {
+            return "Input must be a list";
+        }
+
+        foreach (var field in CodexUnsupportedFields)
+        {
+            if (root.TryGetProperty(field, out _))
+            {
+                return "Unsupported parameter: " + field;
+            }
+        }
+
+        return null;
+    }
 }

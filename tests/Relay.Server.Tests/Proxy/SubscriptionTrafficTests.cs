@@ -203,7 +203,8 @@ public sealed class SubscriptionTrafficTests(UpstreamFixture upstream) : ProxyTe
         _openai.PlayCodexBackend(prefix, _oauth.IsValidAccessToken, () => chatGptAccount);
         var (_, access) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), chatGptAccount);
         var (_, client) = await NewClientAsync(bearer: true);
-        var body = """{"model":"gpt-5","input":"Say hello","stream":true,"store":false}""";
+        // A body the Codex backend takes as it is, so it passes byte for byte (ChatGptSubscriptionBodyTests: the others).
+        var body = """{"model":"gpt-5","instructions":"","input":[{"role":"user","content":[{"type":"input_text","text":"Say hello"}]}],"stream":true,"store":false}""";
 
         var (plain, plainText) = await PostAsync(client, "/v1/responses", body);
         var (own, ownText) = await PostAsync(client, "/v1/responses", body, r =>
