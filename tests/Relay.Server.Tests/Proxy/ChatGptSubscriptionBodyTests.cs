@@ -14,7 +14,7 @@ namespace Relay.Server.Tests.Proxy;
 /// </summary>
 public sealed class ChatGptSubscriptionBodyTests(UpstreamFixture upstream) : ProxyTestBase(upstream), IClassFixture<UpstreamFixture>
 {
-    private const string StreamOnlyText = "ChatGPT sign-in accounts answer streamed requests only; send \"stream\": true (or use an API-key account)";
+    private const string StreamOnlyText = "Accounts of ChatGPT subscription (Codex sign-in) answer streamed requests only; send \"stream\": true (or use an API-key account)";
 
     private FakeOAuthProvider _oauth = null!;
     private FakeOpenAIUpstream _openai = null!;

@@ -40,9 +40,8 @@ internal sealed class ResponsesBodyRules
         _inputAsList = provider.ResponsesInputAsList;
         _drop = [.. provider.ResponsesDropFields.Select(Encoding.UTF8.GetBytes)];
 
-        // "ChatGPT subscription (Codex sign-in)" → "ChatGPT sign-in accounts …": the provider's own name, first word.
-        var name = provider.DisplayName.Split(' ', 2)[0];
-        StreamOnlyMessage = $"{name} sign-in accounts answer streamed requests only; send \"stream\": true (or use an API-key account).";
+        // The provider's own name, whatever the operator configured it as.
+        StreamOnlyMessage = $"Accounts of {provider.DisplayName} answer streamed requests only; send \"stream\": true (or use an API-key account).";
     }
 
     /// <summary>Non-streamed requests cannot be served: decline them before sending (<see cref="StreamOnlyMessage"/>).</summary>
