@@ -7,6 +7,7 @@ using Relay.Core.Snapshots;
 using Relay.Core.State;
 using Relay.Protocols.Anthropic;
 using Relay.Protocols.OpenAI;
+using Relay.Protocols.OpenAI.Responses;
 using Relay.Protocols.RateLimits;
 using Relay.Protocols.Sse;
 using Relay.Server.Hosting;
@@ -46,13 +47,17 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         OAuthTokenSet? tokens = null;
         ProviderRequestHeaders? providerHeaders = null;
         ResponsesBodyRules? bodyRules = null;
+        var gather = false;
         if (account.IsOAuth)
         {
             bodyRules = BodyRulesFor(account, exchange);
-            if (bodyRules is { StreamOnly: true } && !request.Stream)
+
+            // The backend answers nothing but streams: a non-streamed request is sent streamed and its stream gathered
+            // into the non-streamed answer (GatheredStream), so its first byte comes as soon as a stream's does.
+            gather = bodyRules is { StreamOnly: true } && !request.Stream;
+            if (gather)
             {
-                // The backend answers nothing but streams: decided here, before a token is refreshed or a byte sent.
-                return DeclineUnstreamed(exchange, bodyRules);
+                timeout.CancelAfter(forwarding.StreamFirstByteTimeout);
             }
 
             var current = await oauth.CurrentAsync(account, clientAborted).ConfigureAwait(false);
@@ -67,7 +72,7 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
 
         for (var retried = false; ; retried = true)
         {
-            var result = await SendOnceAsync(request, account, exchange, tokens, providerHeaders, bodyRules, retried, timeout).ConfigureAwait(false);
+            var result = await SendOnceAsync(request, account, exchange, tokens, providerHeaders, bodyRules, gather, retried, timeout).ConfigureAwait(false);
             if (result.Renewed is not { } renewed)
             {
                 return result.Attempt;
@@ -80,15 +85,6 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
     private ResponsesBodyRules? BodyRulesFor(AccountEntry account, Exchange exchange) =>
         exchange.UpstreamShape == WireShapes.Responses && account.Record.OAuthProvider is { } id && _bodyRules.TryGetValue(id, out var rules) ? rules : null;
 
-    /// <summary>
-    /// A non-streamed request on a stream-only account: declined, not failed (the account is fine and nothing was sent),
-    /// so the next account is tried and nothing cools. Relay's own 400 in the client's format is the answer only when no
-    /// account is left; it is the client's request that must change, never something the backend would say.
-    /// </summary>
-    private static AttemptResult DeclineUnstreamed(Exchange exchange, ResponsesBodyRules rules) =>
-        AttemptResult.Declined(ResponsesBodyRules.StreamOnlyReason, upstreamStatus: 0, exchange.ErrorBody("invalid_request_error", rules.StreamOnlyMessage))
-            with { ClientStatus = StatusCodes.Status400BadRequest };
-
     /// <summary>One send: the attempt's result, or the renewed token set to retry with after an OAuth account's 401.</summary>
     private readonly record struct OnceResult(AttemptResult Attempt, OAuthTokenSet? Renewed)
     {
@@ -96,11 +92,11 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
     }
 
     private async Task<OnceResult> SendOnceAsync(
-        RelayRequest request, AccountEntry account, Exchange exchange, OAuthTokenSet? tokens, ProviderRequestHeaders? providerHeaders, ResponsesBodyRules? bodyRules, bool retried, CancellationTokenSource timeout)
+        RelayRequest request, AccountEntry account, Exchange exchange, OAuthTokenSet? tokens, ProviderRequestHeaders? providerHeaders, ResponsesBodyRules? bodyRules, bool gather, bool retried, CancellationTokenSource timeout)
     {
         var clientAborted = request.Http.RequestAborted;
         var forwarding = request.Snapshot.Forwarding;
-        using var message = exchange.CreateRequest(bodyRules, out var refusal);
+        using var message = exchange.CreateRequest(bodyRules, gather, out var refusal);
         if (message is null)
         {
             // This account cannot take the request as the client wrote it (e.g. a field Claude cannot express).
@@ -173,6 +169,11 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             }
 
             var stream = IsEventStream(response);
+            if (gather && stream && status is >= 200 and < 300)
+            {
+                return await RelayGatheredAsync(request, exchange, response, timeout).ConfigureAwait(false);
+            }
+
             return stream && status is >= 200 and < 300
                 ? await SseRelay.RelayAsync(request, exchange.CreateStream(), response, timeout, forwarding.StreamIdleTimeout).ConfigureAwait(false)
                 : await RelayBufferedAsync(request, exchange, response, timeout, mayDecline: tokens is not null && status == StatusCodes.Status400BadRequest && account.Platform == Platforms.Anthropic).ConfigureAwait(false);
@@ -299,39 +300,68 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
 
         using (body)
         {
-            var ok = status is >= 200 and < 300;
-            var (clientBody, usage, model) = exchange.ClientBody(status, body.Memory);
-            if (mayDecline && SubscriptionRefusals.IsClaudeCodeOnly(body.Span))
-            {
-                // The account is fine but may not serve this request: the next account is tried, and the client gets this
-                // answer (in its own format) only when none is left. Nothing cools, nothing is marked.
-                return AttemptResult.Declined(SubscriptionRefusals.ClaudeCodeOnlyReason, status, clientBody.ToArray());
-            }
-
-            var firstByteMs = request.ElapsedMs;
-            var http = request.Http.Response;
-            ResponseHeaders.Copy(response, http, stream: false);
-            http.ContentLength = clientBody.Length;
-            request.Capture?.Append(clientBody.Span);
-            try
-            {
-                await http.Body.WriteAsync(clientBody, clientAborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException)
-            {
-                return new AttemptResult { Committed = true, ClientGone = true, ClientStatus = status, UpstreamStatus = status, Usage = usage, UpstreamModel = model, ErrorClass = ErrorClasses.ClientClosed, FirstByteMs = firstByteMs };
-            }
-
-            return new AttemptResult
-            {
-                Committed = true,
-                ClientStatus = status,
-                UpstreamStatus = status,
-                Usage = usage,
-                UpstreamModel = model,
-                FirstByteMs = firstByteMs,
-                ErrorClass = ok ? null : ErrorClasses.InvalidRequest,
-            };
+            return await SendBufferedAsync(request, exchange, response, body.Memory, mayDecline, gathered: false).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A stream-only account's stream for a non-streamed request, gathered into its final Responses object and then
+    /// answered exactly like a non-streamed upstream answer (same body path, translators, usage).
+    /// </summary>
+    private static async Task<AttemptResult> RelayGatheredAsync(RelayRequest request, Exchange exchange, HttpResponseMessage response, CancellationTokenSource timeout)
+    {
+        using var gatherer = new ResponsesStreamGatherer(MaxBufferedResponseBytes);
+        if (await GatheredStream.ReadAsync(gatherer, response, timeout, request.Snapshot.Forwarding.StreamIdleTimeout, request.Http.RequestAborted).ConfigureAwait(false) is { } failure)
+        {
+            return failure;
+        }
+
+        return await SendBufferedAsync(request, exchange, response, gatherer.Response!.Value, mayDecline: false, gathered: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a whole upstream answer (read or gathered) to the client, in its format, with the usage it reports.</summary>
+    /// <param name="gathered">The body is a gathered stream's final object: JSON, whatever content type the stream had.</param>
+    private static async Task<AttemptResult> SendBufferedAsync(RelayRequest request, Exchange exchange, HttpResponseMessage response, ReadOnlyMemory<byte> upstreamBody, bool mayDecline, bool gathered)
+    {
+        var clientAborted = request.Http.RequestAborted;
+        var status = (int)response.StatusCode;
+        var ok = status is >= 200 and < 300;
+        var (clientBody, usage, model) = exchange.ClientBody(status, upstreamBody);
+        if (mayDecline && SubscriptionRefusals.IsClaudeCodeOnly(upstreamBody.Span))
+        {
+            // The account is fine but may not serve this request: the next account is tried, and the client gets this
+            // answer (in its own format) only when none is left. Nothing cools, nothing is marked.
+            return AttemptResult.Declined(SubscriptionRefusals.ClaudeCodeOnlyReason, status, clientBody.ToArray());
+        }
+
+        var firstByteMs = request.ElapsedMs;
+        var http = request.Http.Response;
+        ResponseHeaders.Copy(response, http, stream: false);
+        if (gathered)
+        {
+            http.ContentType = "application/json";
+        }
+
+        http.ContentLength = clientBody.Length;
+        request.Capture?.Append(clientBody.Span);
+        try
+        {
+            await http.Body.WriteAsync(clientBody, clientAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return new AttemptResult { Committed = true, ClientGone = true, ClientStatus = status, UpstreamStatus = status, Usage = usage, UpstreamModel = model, ErrorClass = ErrorClasses.ClientClosed, FirstByteMs = firstByteMs };
+        }
+
+        return new AttemptResult
+        {
+            Committed = true,
+            ClientStatus = status,
+            UpstreamStatus = status,
+            Usage = usage,
+            UpstreamModel = model,
+            FirstByteMs = firstByteMs,
+            ErrorClass = ok ? null : ErrorClasses.InvalidRequest,
+        };
     }
 }

@@ -10,6 +10,7 @@ internal enum ResponsesEventKind
     Incomplete,
     Failed,
     Error,
+    OutputItemDone,
 }
 
 /// <summary>Classifies a Responses stream event by its SSE name; the JSON <c>type</c> is peeked only when the name is missing.</summary>
@@ -30,6 +31,7 @@ internal static class ResponsesEventKinds
             _ when eventName.SequenceEqual("response.incomplete"u8) => ResponsesEventKind.Incomplete,
             _ when eventName.SequenceEqual("response.failed"u8) => ResponsesEventKind.Failed,
             _ when eventName.SequenceEqual("error"u8) => ResponsesEventKind.Error,
+            _ when eventName.SequenceEqual("response.output_item.done"u8) => ResponsesEventKind.OutputItemDone,
             _ => ResponsesEventKind.Other,
         };
     }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Relay.Core.Accounts;
+using Relay.Protocols.OpenAI.Responses;
 
 namespace Relay.Server.Control.Accounts;
 
 /// <summary>
 /// The answer text of a test call, read from the body of the shape it was sent in: a JSON body, or for Responses the
-/// event stream the test asks for (the text of its <c>response.completed</c> event).
+/// event stream the test asks for (the text of its final response object, gathered as for a non-streamed request).
 /// </summary>
 internal static class AccountTestReply
 {
@@ -36,35 +37,14 @@ internal static class AccountTestReply
         }
     }
 
-    /// <summary>The <c>response</c> object of a stream's <c>response.completed</c> event; null when the body is not a stream.</summary>
+    /// <summary>The final response object of a Responses stream (as a non-streamed call returns it); null when the body is not one.</summary>
     private static byte[]? CompletedResponse(ReadOnlySpan<byte> body)
     {
-        byte[]? completed = null;
-        foreach (var range in body.Split((byte)'\n'))
-        {
-            var line = body[range];
-            if (!line.StartsWith("data:"u8))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(line[5..].Trim((byte)' ').ToArray());
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.ValueEquals("response.completed")
-                    && root.TryGetProperty("response", out var response))
-                {
-                    completed = JsonSerializer.SerializeToUtf8Bytes(response);
-                }
-            }
-            catch (JsonException)
-            {
-                // Not an event this reader needs ([DONE], or a cut line).
-            }
-        }
-
-        return completed;
+        // The test's answer is already whole in memory; the bound only has to admit it.
+        using var gatherer = new ResponsesStreamGatherer(Math.Max(body.Length, 1));
+        gatherer.Feed(body);
+        gatherer.Feed("\n\n"u8);
+        return gatherer.Response?.ToArray();
     }
 
     // {"content":[{"type":"text","text":"ok"}]}

@@ -48,7 +48,8 @@ internal sealed class Exchange
 
     /// <summary>Builds the upstream request, or says which field of the client's request this account cannot take.</summary>
     /// <param name="bodyRules">A sign-in provider's requirements of Responses bodies (null for every other account): applied to the body as built, same-shape or translated.</param>
-    public HttpRequestMessage? CreateRequest(ResponsesBodyRules? bodyRules, out TranslationError? refusal)
+    /// <param name="gather">A non-streamed request sent streamed, to be gathered (<see cref="ResponsesBodyRules.StreamOnly"/>).</param>
+    public HttpRequestMessage? CreateRequest(ResponsesBodyRules? bodyRules, bool gather, out TranslationError? refusal)
     {
         refusal = null;
         ReadOnlyMemory<byte>? body = null;
@@ -72,7 +73,7 @@ internal sealed class Exchange
 
             if (bodyRules is not null && UpstreamShape == WireShapes.Responses && body is { } bytes)
             {
-                body = bodyRules.Apply(bytes);
+                body = bodyRules.Apply(bytes, gather);
             }
         }
 

@@ -8,7 +8,7 @@ namespace Relay.Server.Forwarding.Exchanges;
 
 /// <summary>
 /// What a sign-in provider's backend requires of a Responses request body (<see cref="OAuthProvider"/>'s
-/// <c>Responses*</c> fields; ChatGPT's Codex backend: streamed, <c>"store": false</c>, <c>instructions</c>, an
+/// <c>Responses*</c> fields; ChatGPT's Codex backend: streamed (<see cref="StreamOnly"/>), <c>"store": false</c>, <c>instructions</c>, an
 /// <c>input</c> list, none of the fields it calls unsupported), applied to the outgoing body of Responses requests to
 /// its accounts, same-shape and translated alike. Built once per provider; API-key accounts never get one.
 /// <para>
@@ -20,12 +20,10 @@ namespace Relay.Server.Forwarding.Exchanges;
 /// </summary>
 internal sealed class ResponsesBodyRules
 {
-    /// <summary>The logged reason of a non-streamed request declined by a stream-only account.</summary>
-    public const string StreamOnlyReason = "subscription account answers streamed requests only";
-
     private static ReadOnlySpan<byte> Store => "store"u8;
     private static ReadOnlySpan<byte> Instructions => "instructions"u8;
     private static ReadOnlySpan<byte> Input => "input"u8;
+    private static ReadOnlySpan<byte> StreamName => "stream"u8;
 
     private readonly bool _forceUnstored;
     private readonly bool _requireInstructions;
@@ -39,16 +37,13 @@ internal sealed class ResponsesBodyRules
         _requireInstructions = provider.ResponsesRequireInstructions;
         _inputAsList = provider.ResponsesInputAsList;
         _drop = [.. provider.ResponsesDropFields.Select(Encoding.UTF8.GetBytes)];
-
-        // The provider's own name, whatever the operator configured it as.
-        StreamOnlyMessage = $"Accounts of {provider.DisplayName} answer streamed requests only; send \"stream\": true (or use an API-key account).";
     }
 
-    /// <summary>Non-streamed requests cannot be served: decline them before sending (<see cref="StreamOnlyMessage"/>).</summary>
+    /// <summary>
+    /// The backend answers only streams: a non-streamed request is sent with <c>"stream": true</c> (<see cref="Apply"/>)
+    /// and its stream gathered into the non-streamed answer (<c>Forwarding/GatheredStream</c>).
+    /// </summary>
     public bool StreamOnly { get; }
-
-    /// <summary>What a client whose non-streamed request no other account could take is told (a 400 in its own format).</summary>
-    public string StreamOnlyMessage { get; }
 
     private bool IsEmpty => !StreamOnly && !_forceUnstored && !_requireInstructions && !_inputAsList && _drop.Length == 0;
 
@@ -75,11 +70,13 @@ internal sealed class ResponsesBodyRules
     /// A body that is not a JSON object is returned unchanged: the upstream judges it, as it judges any body Relay
     /// passes, and its own 400 reaches the client (Relay would only guess at a better message).
     /// </summary>
-    public ReadOnlyMemory<byte> Apply(ReadOnlyMemory<byte> body)
+    /// <param name="body">The outgoing Responses body.</param>
+    /// <param name="gather">A non-streamed request on a <see cref="StreamOnly"/> account: <c>"stream": true</c> is set, since Relay gathers the stream. False for every other request, whose <c>stream</c> is never looked at.</param>
+    public ReadOnlyMemory<byte> Apply(ReadOnlyMemory<byte> body, bool gather = false)
     {
         try
         {
-            return NeedsRewrite(body.Span) ? Rewrite(body.Span) : body;
+            return NeedsRewrite(body.Span, gather) ? Rewrite(body.Span, gather) : body;
         }
         catch (JsonException)
         {
@@ -88,7 +85,7 @@ internal sealed class ResponsesBodyRules
     }
 
     /// <summary>One pass over the top-level member names, allocation-free: does anything have to change?</summary>
-    private bool NeedsRewrite(ReadOnlySpan<byte> body)
+    private bool NeedsRewrite(ReadOnlySpan<byte> body, bool gather)
     {
         var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -98,12 +95,21 @@ internal sealed class ResponsesBodyRules
 
         var hasStore = false;
         var hasInstructions = false;
+        var hasStream = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var member = Classify(ref reader);
+            var member = Classify(ref reader, gather);
             reader.Read();
             switch (member)
             {
+                case Member.Stream:
+                    if (reader.TokenType != JsonTokenType.True)
+                    {
+                        return true;
+                    }
+
+                    hasStream = true;
+                    break;
                 case Member.Store when _forceUnstored:
                     if (reader.TokenType != JsonTokenType.False)
                     {
@@ -128,14 +134,14 @@ internal sealed class ResponsesBodyRules
             reader.Skip();
         }
 
-        return (_forceUnstored && !hasStore) || (_requireInstructions && !hasInstructions);
+        return (_forceUnstored && !hasStore) || (_requireInstructions && !hasInstructions) || (gather && !hasStream);
     }
 
     /// <summary>
     /// The object again, member by member: each kept member's bytes as they were (name through value), the changed
     /// ones rewritten, the missing ones appended. Only the whitespace between top-level members is lost.
     /// </summary>
-    private ReadOnlyMemory<byte> Rewrite(ReadOnlySpan<byte> body)
+    private ReadOnlyMemory<byte> Rewrite(ReadOnlySpan<byte> body, bool gather)
     {
         var output = new ArrayBufferWriter<byte>(body.Length + 128);
         var reader = new Utf8JsonReader(body);
@@ -144,10 +150,11 @@ internal sealed class ResponsesBodyRules
         var first = true;
         var hasStore = false;
         var hasInstructions = false;
+        var hasStream = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var start = (int)reader.TokenStartIndex;
-            var member = Classify(ref reader);
+            var member = Classify(ref reader, gather);
             reader.Read();
             var valueStart = (int)reader.TokenStartIndex;
             var valueType = reader.TokenType;
@@ -157,6 +164,11 @@ internal sealed class ResponsesBodyRules
             switch (member)
             {
                 case Member.Dropped:
+                    continue;
+                case Member.Stream:
+                    hasStream = true;
+                    Separate(output, ref first);
+                    output.Write("\"stream\":true"u8);
                     continue;
                 case Member.Store when _forceUnstored:
                     hasStore = true;
@@ -193,6 +205,12 @@ internal sealed class ResponsesBodyRules
             output.Write("\"instructions\":\"\""u8);
         }
 
+        if (gather && !hasStream)
+        {
+            Separate(output, ref first);
+            output.Write("\"stream\":true"u8);
+        }
+
         output.Write("}"u8);
         return output.WrittenMemory;
     }
@@ -213,12 +231,18 @@ internal sealed class ResponsesBodyRules
         Store,
         Instructions,
         Input,
+        Stream,
         Dropped,
     }
 
-    /// <summary>The member whose name the reader is on (<c>ValueTextEquals</c> also matches escaped names).</summary>
-    private Member Classify(ref Utf8JsonReader reader)
+    /// <summary>The member whose name the reader is on (<c>ValueTextEquals</c> also matches escaped names); <c>stream</c> only when gathering.</summary>
+    private Member Classify(ref Utf8JsonReader reader, bool gather)
     {
+        if (gather && reader.ValueTextEquals(StreamName))
+        {
+            return Member.Stream;
+        }
+
         if (reader.ValueTextEquals(Store))
         {
             return Member.Store;
