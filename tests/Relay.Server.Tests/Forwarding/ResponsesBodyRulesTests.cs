@@ -81,6 +81,23 @@ public sealed class ResponsesBodyRulesTests
         Assert.True(ChatGpt.Apply(bytes).Equals(bytes));
     }
 
+    [Theory]
+    [InlineData("""{"store":false,"instructions":"i","input":[]}""", """{"store":false,"instructions":"i","input":[],"stream":true}""")]
+    [InlineData("""{"stream":false,"store":false,"instructions":"i","input":[]}""", """{"stream":true,"store":false,"instructions":"i","input":[]}""")]
+    [InlineData("""{"model":"gpt-5","input":"Hi"}""", """{"model":"gpt-5","input":[{"role":"user","content":[{"type":"input_text","text":"Hi"}]}],"store":false,"instructions":"","stream":true}""")]
+    public void A_request_to_be_gathered_is_sent_streamed(string body, string expected) =>
+        Assert.Equal(expected, Text(ChatGpt.Apply(Utf8(body), gather: true)));
+
+    [Fact]
+    public void Only_a_request_to_be_gathered_has_its_stream_member_changed()
+    {
+        var streamed = Utf8("""{"stream":true,"store":false,"instructions":"i","input":[]}""");
+        var unstreamed = Utf8("""{"stream":false,"store":false,"instructions":"i","input":[]}""");
+
+        Assert.True(ChatGpt.Apply(streamed, gather: true).Equals(streamed));
+        Assert.True(ChatGpt.Apply(unstreamed).Equals(unstreamed));
+    }
+
     [Fact]
     public void Only_providers_with_requirements_get_rules()
     {

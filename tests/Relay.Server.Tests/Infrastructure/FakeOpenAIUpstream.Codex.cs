@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace Relay.Server.Tests.Infrastructure;
@@ -23,9 +24,10 @@ public sealed partial class FakeOpenAIUpstream
     /// unstored, instructions, an input list, no unsupported field; 400 <c>{"detail":…}</c> otherwise), and only
     /// with <c>Authorization: Bearer</c> of a token <paramref name="isValid"/> approves AND <c>chatgpt-account-id</c> equal to
     /// <paramref name="accountId"/>'s current value — 401 <see cref="CodexUnauthorizedJson"/> otherwise. The answer is
-    /// <c>ok</c>'s Responses stream, with <c>x-codex-primary-*</c> (5 h at 21 %) and <c>x-codex-secondary-*</c> (7 d at 43 %).
+    /// <paramref name="scenario"/>'s Responses stream (<c>ok</c> unless told) in the backend's own form
+    /// (<see cref="WithEmptyFinalOutput"/>), with <c>x-codex-primary-*</c> (5 h at 21 %) and <c>x-codex-secondary-*</c> (7 d at 43 %).
     /// </summary>
-    public void PlayCodexBackend(string prefix, Func<string?, bool> isValid, Func<string?> accountId) => Script(prefix, async (context, request) =>
+    public void PlayCodexBackend(string prefix, Func<string?, bool> isValid, Func<string?> accountId, string scenario = Scenarios.Ok) => Script(prefix, async (context, request) =>
     {
         if (!request.Path.StartsWith(CodexBackendPath + "/", StringComparison.Ordinal))
         {
@@ -60,8 +62,27 @@ public sealed partial class FakeOpenAIUpstream
         headers["x-codex-secondary-used-percent"] = "43";
         headers["x-codex-secondary-window-minutes"] = "10080";
         headers["x-codex-secondary-reset-at"] = now.AddDays(4).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        await PlayAsync(context, request, new OpenAIRoute(OpenAIRouteKind.Responses, false, null, null, false), Scenarios.Ok).ConfigureAwait(false);
+        await PlayAsync(context, request, new OpenAIRoute(OpenAIRouteKind.Responses, false, null, null, false), scenario, WithEmptyFinalOutput).ConfigureAwait(false);
     });
+
+    /// <summary>
+    /// The stream as the Codex backend sends it: its <c>response.completed</c> carries <c>"output": []</c> (it keeps no
+    /// response to echo); the items arrive only in <c>response.output_item.done</c> events.
+    /// </summary>
+    public static string WithEmptyFinalOutput(string stream) => string.Join('\n', stream.Split('\n').Select(line =>
+    {
+        const string completed = "data: {\"type\":\"response.completed\"";
+        if (!line.StartsWith(completed, StringComparison.Ordinal))
+        {
+            return line;
+        }
+
+        var data = JsonNode.Parse(line["data: ".Length..])!;
+        data["response"]!["output"] = new JsonArray();
+        return "data: " + data.ToJsonString(RelaxedJson);
+    }));
+
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The Codex backend's refusal of a body, as its 400 <c>detail</c> says it (research §2.6), or null when it takes

@@ -161,7 +161,8 @@ public sealed partial class FakeOpenAIUpstream : IAsyncDisposable
         }
     }
 
-    private async Task PlayAsync(HttpContext context, UpstreamRequest request, OpenAIRoute route, string scenario)
+    /// <param name="reshape">Changes the rendered stream before it is written (the Codex backend's own form of it).</param>
+    private async Task PlayAsync(HttpContext context, UpstreamRequest request, OpenAIRoute route, string scenario, Func<string, string>? reshape = null)
     {
         var model = request.Model ?? route.Deployment ?? "gpt-unknown";
         if (route.Kind == OpenAIRouteKind.Unknown)
@@ -255,7 +256,8 @@ public sealed partial class FakeOpenAIUpstream : IAsyncDisposable
 
         FakeAnthropicUpstream.StartStream(context);
         var delay = scenario == Scenarios.Trickle ? TrickleDelay : TimeSpan.Zero;
-        await FakeAnthropicUpstream.WriteEventsAsync(context, answer.Stream(model), delay).ConfigureAwait(false);
+        var events = answer.Stream(model);
+        await FakeAnthropicUpstream.WriteEventsAsync(context, reshape is null ? events : reshape(events), delay).ConfigureAwait(false);
         if (scenario == Scenarios.Cut)
         {
             await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(answer.CutTail ?? string.Empty), context.RequestAborted).ConfigureAwait(false);

@@ -10,12 +10,10 @@ namespace Relay.Server.Tests.Proxy;
 /// Clients other than Codex CLI on ChatGPT sign-ins, against a fake Codex backend that refuses what the real one
 /// refuses (streamed, unstored, instructions, an input list, no unsupported field): a plain Responses request is made
 /// acceptable with only the needed changes, a compliant one goes byte for byte, translated Chat and Messages requests
-/// are accepted, and a non-streamed request goes to an API-key account, or gets a clear 400 when there is none.
+/// are accepted, and a non-streamed request is sent streamed and answered with the gathered non-streamed answer.
 /// </summary>
 public sealed class ChatGptSubscriptionBodyTests(UpstreamFixture upstream) : ProxyTestBase(upstream), IClassFixture<UpstreamFixture>
 {
-    private const string StreamOnlyText = "Accounts of ChatGPT subscription (Codex sign-in) answer streamed requests only; send \"stream\": true (or use an API-key account)";
-
     private FakeOAuthProvider _oauth = null!;
     private FakeOpenAIUpstream _openai = null!;
 
@@ -119,62 +117,128 @@ public sealed class ChatGptSubscriptionBodyTests(UpstreamFixture upstream) : Pro
     }
 
     [Fact]
-    public async Task A_non_streamed_request_is_served_by_an_api_key_account_without_calling_the_chatgpt_account()
-    {
-        var prefix = NewPrefix("codex");
-        _openai.PlayCodexBackend(prefix, _oauth.IsValidAccessToken, () => "acct-1");
-        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), "acct-1", priority: 1);
-        var keyed = NewPrefix("ok");
-        var keyedId = await AddOpenAIAccountAsync(keyed, priority: 90);
-        var (_, client) = await NewClientAsync(bearer: true);
-        const string body = """{"model":"gpt-5","input":"Say hello","max_output_tokens":64}""";
-
-        var (response, text) = await PostAsync(client, "/v1/responses", body);
-
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        Assert.Equal("response", JsonNode.Parse(text)!["object"]!.GetValue<string>());
-        Assert.Equal(0, _openai.Count(prefix));
-
-        // An API-key account gets the client's body as it was: the ChatGPT rules are its sign-in's, nobody else's.
-        Assert.Equal(body, Assert.Single(_openai.Requests(keyed)).BodyText);
-        var account = await Relay.GetAccountAsync(id);
-        Assert.Equal("active", account.State);
-        Assert.Null(account.Reason);
-        Assert.Contains(Relay.Logs, l => l.Text.Contains(id, StringComparison.Ordinal) && l.Text.Contains("answers streamed requests only", StringComparison.Ordinal));
-        var usage = Assert.Single(await Relay.WaitForUsageAsync(1));
-        Assert.Equal(keyedId, usage.AccountId);
-        Assert.Equal(2, usage.Attempts);
-        Assert.Equal(200, usage.Status);
-    }
-
-    [Fact]
-    public async Task With_only_chatgpt_accounts_a_non_streamed_request_gets_a_clear_400_in_the_clients_own_format()
+    public async Task A_non_streamed_responses_request_gets_the_whole_response_object_with_the_streamed_output_and_usage()
     {
         var prefix = await AddChatGptAsync();
         var (_, client) = await NewClientAsync(bearer: true);
 
-        var (responses, responsesText) = await PostAsync(client, "/v1/responses", """{"model":"gpt-5","input":"Say hello"}""");
+        // The OpenAI SDK's responses.create without stream.
+        var (response, text) = await PostAsync(client, "/v1/responses", """{"model":"gpt-5","input":"Say hello","max_output_tokens":64}""");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var answer = JsonNode.Parse(text)!;
+        Assert.Equal("response", answer["object"]!.GetValue<string>());
+        Assert.Equal("completed", answer["status"]!.GetValue<string>());
+        Assert.Equal("gpt-5", answer["model"]!.GetValue<string>());
+
+        // The backend's final event says "output": []; the message it streamed is the answer's output all the same.
+        var message = Assert.Single(answer["output"]!.AsArray())!;
+        Assert.Equal("message", message["type"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesText, message["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextInputTokens, answer["usage"]!["input_tokens"]!.GetValue<int>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextOutputTokens, answer["usage"]!["output_tokens"]!.GetValue<int>());
+
+        // Sent streamed (the backend refuses anything else), and billed like any non-streamed answer.
+        Assert.True(JsonNode.Parse(Assert.Single(_openai.Requests(prefix)).BodyText)!["stream"]!.GetValue<bool>());
+        var usage = Assert.Single(await Relay.WaitForUsageAsync(1));
+        Assert.Equal(200, usage.Status);
+        Assert.Equal(OpenAITranscripts.ResponsesTextInputTokens, usage.Tokens.Input);
+        Assert.Equal(OpenAITranscripts.ResponsesTextOutputTokens, usage.Tokens.Output);
+    }
+
+    [Fact]
+    public async Task Non_streamed_chat_completions_and_messages_requests_get_their_own_json_answer_with_text_and_usage()
+    {
+        var prefix = await AddChatGptAsync();
+        var (_, client) = await NewClientAsync(bearer: true);
+
         var (chat, chatText) = await PostAsync(client, "/v1/chat/completions", """{"model":"gpt-5","messages":[{"role":"user","content":"Hello"}]}""");
         var (messages, messagesText) = await PostAsync(client, "/v1/messages", """{"model":"gpt-5","max_tokens":64,"messages":[{"role":"user","content":"Hello"}]}""");
 
-        // OpenAI's error shape for the Responses and Chat clients, Anthropic's for the Messages client; all say what to do.
-        foreach (var (response, text) in new[] { (responses, responsesText), (chat, chatText) })
+        Assert.True(chat.StatusCode == HttpStatusCode.OK, chatText);
+        Assert.Equal("application/json", chat.Content.Headers.ContentType?.MediaType);
+        var completion = JsonNode.Parse(chatText)!;
+        Assert.Equal("chat.completion", completion["object"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesText, completion["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextInputTokens, completion["usage"]!["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextOutputTokens, completion["usage"]!["completion_tokens"]!.GetValue<int>());
+
+        Assert.True(messages.StatusCode == HttpStatusCode.OK, messagesText);
+        var message = JsonNode.Parse(messagesText)!;
+        Assert.Equal("message", message["type"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesText, message["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextInputTokens, message["usage"]!["input_tokens"]!.GetValue<int>());
+        Assert.Equal(OpenAITranscripts.ResponsesTextOutputTokens, message["usage"]!["output_tokens"]!.GetValue<int>());
+
+        Assert.All(_openai.Requests(prefix), r => Assert.True(JsonNode.Parse(r.BodyText)!["stream"]!.GetValue<bool>()));
+        var usage = await Relay.WaitForUsageAsync(2);
+        Assert.All(usage, u =>
         {
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
-            var error = JsonNode.Parse(text)!["error"]!;
-            Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
-            Assert.StartsWith(StreamOnlyText, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        }
+            Assert.Equal(200, u.Status);
+            Assert.Equal(OpenAITranscripts.ResponsesTextInputTokens, u.Tokens.Input);
+            Assert.Equal(OpenAITranscripts.ResponsesTextOutputTokens, u.Tokens.Output);
+        });
+    }
 
-        Assert.True(messages.StatusCode == HttpStatusCode.BadRequest, messagesText);
-        var anthropic = JsonNode.Parse(messagesText)!;
-        Assert.Equal("error", anthropic["type"]!.GetValue<string>());
-        Assert.Equal("invalid_request_error", anthropic["error"]!["type"]!.GetValue<string>());
-        Assert.StartsWith(StreamOnlyText, anthropic["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    [Fact]
+    public async Task A_non_streamed_chat_request_gets_the_tool_calls_the_backend_streamed()
+    {
+        var prefix = NewPrefix("codex");
+        _openai.PlayCodexBackend(prefix, _oauth.IsValidAccessToken, () => "acct-1", FakeOpenAIUpstream.Scenarios.Tools);
+        await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, prefix, _openai.BaseUrl(prefix), "acct-1");
+        var (_, client) = await NewClientAsync(bearer: true);
 
-        Assert.Equal(0, _openai.Count(prefix));
-        var usage = await Relay.WaitForUsageAsync(3);
-        Assert.All(usage, u => Assert.Equal(400, u.Status));
+        var (chat, text) = await PostAsync(client, "/v1/chat/completions",
+            """{"model":"gpt-5","messages":[{"role":"user","content":"Weather in Paris and Tokyo?"}],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}""");
+
+        Assert.True(chat.StatusCode == HttpStatusCode.OK, text);
+        var choice = JsonNode.Parse(text)!["choices"]![0]!;
+        Assert.Equal("tool_calls", choice["finish_reason"]!.GetValue<string>());
+        var calls = choice["message"]!["tool_calls"]!.AsArray();
+        Assert.Equal([OpenAITranscripts.ResponsesCallId1, OpenAITranscripts.ResponsesCallId2], calls.Select(c => c!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_stream_cut_before_its_final_event_fails_over_to_the_next_account_before_anything_reaches_the_client()
+    {
+        var cut = NewPrefix("codex");
+        _openai.PlayCodexBackend(cut, _oauth.IsValidAccessToken, () => "acct-1", FakeOpenAIUpstream.Scenarios.Cut);
+        var (id, _) = await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, cut, _openai.BaseUrl(cut), "acct-1", priority: 1);
+        var keyed = NewPrefix("ok");
+        var keyedId = await AddOpenAIAccountAsync(keyed, priority: 90);
+        var (_, client) = await NewClientAsync(bearer: true);
+        const string body = """{"model":"gpt-5","input":"Say hello"}""";
+
+        var (response, text) = await PostAsync(client, "/v1/responses", body);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(OpenAITranscripts.ResponsesText, JsonNode.Parse(text)!["output"]![0]!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(1, _openai.Count(cut));
+
+        // The API-key account got the client's body as it was: the ChatGPT rules (stream included) are its sign-in's only.
+        Assert.Equal(body, Assert.Single(_openai.Requests(keyed)).BodyText);
+        Assert.Equal("cooling", (await Relay.GetAccountAsync(id)).State);
+        var usage = Assert.Single(await Relay.WaitForUsageAsync(1));
+        Assert.Equal(keyedId, usage.AccountId);
+        Assert.Equal(2, usage.Attempts);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_before_its_final_event_with_no_account_left_gives_the_usual_upstream_error()
+    {
+        var cut = NewPrefix("codex");
+        _openai.PlayCodexBackend(cut, _oauth.IsValidAccessToken, () => "acct-1", FakeOpenAIUpstream.Scenarios.Cut);
+        await SubscriptionAccounts.AddChatGptAsync(Relay, _oauth, cut, _openai.BaseUrl(cut), "acct-1");
+        var (_, client) = await NewClientAsync(bearer: true);
+
+        var (response, text) = await PostAsync(client, "/v1/responses", """{"model":"gpt-5","input":"Say hello"}""");
+
+        // Nothing of the cut answer: one error in the Responses client's format.
+        Assert.True(response.StatusCode == HttpStatusCode.BadGateway, text);
+        Assert.NotNull(JsonNode.Parse(text)!["error"]!["message"]);
+        Assert.DoesNotContain("cut off", text, StringComparison.Ordinal);
+        Assert.Equal(502, Assert.Single(await Relay.WaitForUsageAsync(1)).Status);
     }
 
     /// <summary>A ChatGPT sign-in on a fake Codex backend that refuses what the real one refuses; answers its prefix.</summary>
