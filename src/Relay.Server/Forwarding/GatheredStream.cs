@@ -20,6 +20,8 @@ internal static class GatheredStream
     {
         var status = (int)response.StatusCode;
         var started = false;
+        // One buffer for the whole read, without SseRelay's zero-byte reads: only non-streamed requests on stream-only
+        // accounts come here, and they hold the whole answer in memory anyway until it is complete.
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         try
         {
