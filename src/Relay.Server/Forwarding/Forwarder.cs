@@ -21,7 +21,7 @@ namespace Relay.Server.Forwarding;
 /// One attempt of one request on one account: send, classify the answer, and either relay it to
 /// the client (committing the request to this account) or report why the next account should be
 /// tried. Nothing reaches the client before the answer is known to be good: a non-streamed body
-/// is read whole first, a stream's first event is inspected first.
+/// is read whole first (a stream-only account's stream gathered whole), a stream's first event is inspected first.
 /// </summary>
 internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotState state, OAuthProviders providers)
 {

@@ -10,7 +10,6 @@ internal enum ResponsesEventKind
     Incomplete,
     Failed,
     Error,
-    OutputItemDone,
 }
 
 /// <summary>Classifies a Responses stream event by its SSE name; the JSON <c>type</c> is peeked only when the name is missing.</summary>
@@ -31,12 +30,12 @@ internal static class ResponsesEventKinds
             _ when eventName.SequenceEqual("response.incomplete"u8) => ResponsesEventKind.Incomplete,
             _ when eventName.SequenceEqual("response.failed"u8) => ResponsesEventKind.Failed,
             _ when eventName.SequenceEqual("error"u8) => ResponsesEventKind.Error,
-            _ when eventName.SequenceEqual("response.output_item.done"u8) => ResponsesEventKind.OutputItemDone,
             _ => ResponsesEventKind.Other,
         };
     }
 
-    private static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> data)
+    /// <summary>The JSON <c>type</c> of an event's data (unescaped only), or empty.</summary>
+    internal static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> data)
     {
         try
         {

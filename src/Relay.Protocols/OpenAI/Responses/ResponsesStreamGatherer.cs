@@ -106,11 +106,11 @@ public sealed class ResponsesStreamGatherer : ISseEventSink, IDisposable
         {
             switch (ResponsesEventKinds.Of(eventName, data))
             {
-                case ResponsesEventKind.OutputItemDone:
-                    KeepItem(data);
-                    break;
                 case ResponsesEventKind.Completed or ResponsesEventKind.Incomplete:
                     KeepTerminal(data);
+                    break;
+                case ResponsesEventKind.Other when IsItemDone(eventName, data):
+                    KeepItem(data);
                     break;
             }
         }
@@ -121,6 +121,13 @@ public sealed class ResponsesStreamGatherer : ISseEventSink, IDisposable
     }
 
     public void Dispose() => _scanner.Dispose();
+
+    /// <summary>
+    /// Checked here rather than in <see cref="ResponsesEventKinds"/>, so the observer every relayed Responses stream
+    /// runs pays nothing for an event only gathering needs.
+    /// </summary>
+    private static bool IsItemDone(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data) =>
+        (eventName.SequenceEqual("message"u8) ? ResponsesEventKinds.TypeOf(data) : eventName).SequenceEqual("response.output_item.done"u8);
 
     /// <summary><c>{"type":"response.output_item.done","output_index":N,"item":{…}}</c>: the item's bytes and its index.</summary>
     private void KeepItem(ReadOnlySpan<byte> data)
