@@ -90,8 +90,8 @@ internal sealed partial class InferenceProxy
     /// </summary>
     private async Task<Outcome> AnswerDeclinedAsync(RelayRequest request, AttemptResult last, byte[] body, string? lastAccountId, int attempts, bool reachedUpstream)
     {
-        // A decline made before sending (a stream-only account) carries Relay's own status; the upstream's otherwise.
-        var status = last.UpstreamStatus != 0 ? last.UpstreamStatus : last.ClientStatus;
+        // The upstream's status: a decline is its refusal, restated in the client's format.
+        var status = last.UpstreamStatus;
         var http = request.Http.Response;
         http.StatusCode = status;
         http.ContentType = "application/json";
