@@ -28,8 +28,8 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
     private const int MaxBufferedResponseBytes = 64 * 1024 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    /// <summary>Each sign-in provider's requirements of Responses bodies, built once; found by the account's provider id.</summary>
-    private readonly FrozenDictionary<string, ResponsesBodyRules> _bodyRules = ResponsesBodyRules.ByProvider(providers);
+    /// <summary>What each sign-in provider requires of its accounts' requests (headers, Responses bodies), built once.</summary>
+    private readonly FrozenDictionary<string, SignInRequestRules> _signInRules = SignInRequestRules.ByProvider(providers);
 
     public async Task<AttemptResult> SendAsync(RelayRequest request, AccountEntry account)
     {
@@ -50,7 +50,9 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
         var gather = false;
         if (account.IsOAuth)
         {
-            bodyRules = BodyRulesFor(account, exchange);
+            var rules = account.Record.OAuthProvider is { } id && _signInRules.TryGetValue(id, out var found) ? found : null;
+            providerHeaders = rules?.Headers;
+            bodyRules = exchange.UpstreamShape == WireShapes.Responses ? rules?.ResponsesBody : null;
 
             // The backend answers nothing but streams: a non-streamed request is sent streamed and its stream gathered
             // into the non-streamed answer (GatheredStream), so its first byte comes as soon as a stream's does.
@@ -67,7 +69,6 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             }
 
             tokens = set;
-            providerHeaders = oauth.HeadersFor(account);
         }
 
         for (var retried = false; ; retried = true)
@@ -81,9 +82,6 @@ internal sealed class Forwarder(UpstreamHttp upstream, OAuthBearer oauth, IHotSt
             tokens = renewed;
         }
     }
-
-    private ResponsesBodyRules? BodyRulesFor(AccountEntry account, Exchange exchange) =>
-        exchange.UpstreamShape == WireShapes.Responses && account.Record.OAuthProvider is { } id && _bodyRules.TryGetValue(id, out var rules) ? rules : null;
 
     /// <summary>One send: the attempt's result, or the renewed token set to retry with after an OAuth account's 401.</summary>
     private readonly record struct OnceResult(AttemptResult Attempt, OAuthTokenSet? Renewed)

@@ -1,8 +1,6 @@
-using System.Collections.Frozen;
 using Relay.Core.Accounts;
 using Relay.Core.Snapshots;
 using Relay.Core.State;
-using Relay.Server.Forwarding.Exchanges;
 using Relay.Server.OAuth;
 
 namespace Relay.Server.Forwarding;
@@ -11,16 +9,10 @@ namespace Relay.Server.Forwarding;
 /// The access token an attempt on an OAuth account sends, as the forwarder needs it: the live one (refreshed first
 /// when it is about to expire), or a renewed one after the upstream refused it. Refreshes are single-flight per
 /// account (<see cref="OAuthTokens"/>); this class only turns their outcome into "send with this token" or "stop
-/// with this attempt result". It also keeps each provider's request headers, built once, so an attempt finds them by
-/// the account's provider id without building anything.
+/// with this attempt result".
 /// </summary>
-internal sealed class OAuthBearer(OAuthTokens tokens, OAuthProviders providers)
+internal sealed class OAuthBearer(OAuthTokens tokens)
 {
-    private readonly FrozenDictionary<string, ProviderRequestHeaders> _headers = providers.All
-        .Select(p => KeyValuePair.Create(p.Id, new ProviderRequestHeaders(p)))
-        .Where(p => !p.Value.IsEmpty)
-        .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Either the token set to send (its access token, and its account id for the provider's header), or the result that ends the attempt.</summary>
     public readonly record struct Outcome(OAuthTokenSet? Tokens, AttemptResult Stop)
     {
@@ -28,10 +20,6 @@ internal sealed class OAuthBearer(OAuthTokens tokens, OAuthProviders providers)
 
         public static implicit operator Outcome(AttemptResult stop) => new(null, stop);
     }
-
-    /// <summary>The headers the account's provider requires on its requests; null when it requires none (or is not configured).</summary>
-    public ProviderRequestHeaders? HeadersFor(AccountEntry account) =>
-        account.Record.OAuthProvider is { } id && _headers.TryGetValue(id, out var headers) ? headers : null;
 
     /// <summary>The token an OAuth account's attempt sends now.</summary>
     public async Task<Outcome> CurrentAsync(AccountEntry account, CancellationToken clientAborted)

@@ -6,7 +6,7 @@ namespace Relay.Server.Forwarding.Exchanges;
 /// <summary>
 /// What a sign-in provider requires on every request of its accounts, and nothing more: its <c>anthropic-beta</c>
 /// flags merged with the client's, the signed-in account's id in the provider's header, and the provider's fixed
-/// headers where the client sent none. Built once per provider (<see cref="OAuthBearer"/> keeps them by id), applied to
+/// headers where the client sent none. Built once per provider (<see cref="SignInRequestRules"/>), applied to
 /// OAuth accounts' requests only, after the client's headers were copied and the bearer set.
 /// <para>
 /// Deliberately absent: no system prompt, user agent, <c>metadata</c>, <c>instructions</c> or any other field is
@@ -31,7 +31,14 @@ internal sealed class ProviderRequestHeaders
     }
 
     /// <summary>True when the provider asks for nothing (a provider configured without any request fields).</summary>
-    public bool IsEmpty => _betas.Length == 0 && _accountIdHeader is null && _defaults.Length == 0;
+    private bool IsEmpty => _betas.Length == 0 && _accountIdHeader is null && _defaults.Length == 0;
+
+    /// <summary>The headers one provider requires, or null when it requires none.</summary>
+    public static ProviderRequestHeaders? For(OAuthProvider provider)
+    {
+        var headers = new ProviderRequestHeaders(provider);
+        return headers.IsEmpty ? null : headers;
+    }
 
     /// <param name="tokens">The live token set the bearer came from: its account id is the one sent, so a refresh that changes it is honoured.</param>
     public void Apply(HttpRequestMessage message, OAuthTokenSet tokens)

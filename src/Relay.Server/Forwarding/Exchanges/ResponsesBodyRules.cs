@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using Relay.Server.OAuth;
@@ -46,16 +45,6 @@ internal sealed class ResponsesBodyRules
     public bool StreamOnly { get; }
 
     private bool IsEmpty => !StreamOnly && !_forceUnstored && !_requireInstructions && !_inputAsList && _drop.Length == 0;
-
-    /// <summary>The rules of every provider that has some, by provider id (case-insensitive).</summary>
-    public static FrozenDictionary<string, ResponsesBodyRules> ByProvider(OAuthProviders providers)
-    {
-        ArgumentNullException.ThrowIfNull(providers);
-        return providers.All
-            .Select(p => KeyValuePair.Create(p.Id, new ResponsesBodyRules(p)))
-            .Where(p => !p.Value.IsEmpty)
-            .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-    }
 
     /// <summary>The rules of one provider, or null when it has none.</summary>
     public static ResponsesBodyRules? For(OAuthProvider provider)
