@@ -40,8 +40,6 @@ internal sealed class TokenResponse
 /// </summary>
 internal static class OAuthTokenClient
 {
-    private const int MaxAnswerBytes = 64 * 1024;
-
     /// <summary>The refresh grant; the provider's refresh scopes are asked for when it has any.</summary>
     public static Task<TokenResponse> RefreshAsync(HttpMessageInvoker invoker, OAuthProvider provider, string refreshToken, CancellationToken cancellationToken)
     {
@@ -71,60 +69,36 @@ internal static class OAuthTokenClient
             fields.Add(new("client_secret", clientSecret));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.TokenUrl) { Content = Body(provider.TokenFormat, fields) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        try
+        using var answer = await ProviderCall.PostAsync(invoker, provider.TokenUrl, Body(provider.TokenFormat, fields), "token endpoint", cancellationToken).ConfigureAwait(false);
+        if (answer.Failure is { } failure)
         {
-            using var response = await invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (body.Length > MaxAnswerBytes)
-            {
-                return Unavailable($"token endpoint answered {status} with an oversized body");
-            }
-
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return Unavailable($"token endpoint answered {status} without a JSON object");
-            }
-
-            if (status is >= 200 and < 300 && Text(root, "access_token") is { Length: > 0 } accessToken)
-            {
-                return new TokenResponse
-                {
-                    Answer = TokenAnswer.Issued,
-                    AccessToken = accessToken,
-                    RefreshToken = Text(root, "refresh_token") is { Length: > 0 } rotated ? rotated : null,
-                    ExpiresIn = Seconds(root),
-                    TokenType = Text(root, "token_type"),
-                    Scope = Text(root, "scope"),
-                    Identity = TokenIdentity.FromAnswer(root),
-                };
-            }
-
-            // RFC 6749 §5.2: 400 (or 401 for client authentication) with an error code. Only the code is kept, never
-            // error_description, which a provider may fill with anything.
-            if (status is 400 or 401 && Text(root, "error") is { Length: > 0 and <= 64 } error && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
-            {
-                return new TokenResponse { Answer = TokenAnswer.Rejected, Error = error };
-            }
-
-            return Unavailable($"token endpoint answered {status}");
+            return Unavailable(failure);
         }
-        catch (OperationCanceledException)
+
+        var root = answer.Root;
+        var status = answer.Status;
+        if (status is >= 200 and < 300 && ProviderCall.Text(root, "access_token", int.MaxValue) is { } accessToken)
         {
-            return Unavailable("token endpoint timed out");
+            return new TokenResponse
+            {
+                Answer = TokenAnswer.Issued,
+                AccessToken = accessToken,
+                RefreshToken = ProviderCall.Text(root, "refresh_token", int.MaxValue),
+                ExpiresIn = ProviderCall.Seconds(root, "expires_in"),
+                TokenType = ProviderCall.Text(root, "token_type"),
+                Scope = ProviderCall.Text(root, "scope"),
+                Identity = TokenIdentity.FromAnswer(root),
+            };
         }
-        catch (HttpRequestException ex)
+
+        // RFC 6749 §5.2: 400 (or 401 for client authentication) with an error code. Only the code is kept, never
+        // error_description, which a provider may fill with anything.
+        if (status is 400 or 401 && ProviderCall.Text(root, "error") is { } error && PastedCode.IsErrorCode(error))
         {
-            return Unavailable($"token endpoint unreachable ({ex.HttpRequestError})");
+            return new TokenResponse { Answer = TokenAnswer.Rejected, Error = error };
         }
-        catch (JsonException)
-        {
-            return Unavailable("token endpoint answered without JSON");
-        }
+
+        return Unavailable($"token endpoint answered {status}");
     }
 
     private static HttpContent Body(TokenRequestFormat format, List<KeyValuePair<string, object>> fields)
@@ -159,23 +133,4 @@ internal static class OAuthTokenClient
     }
 
     private static TokenResponse Unavailable(string reason) => new() { Answer = TokenAnswer.Unavailable, Error = reason };
-
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary><c>expires_in</c>: a number by the RFC, a numeric string from some providers.</summary>
-    private static int? Seconds(JsonElement root)
-    {
-        if (!root.TryGetProperty("expires_in", out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt32(out var n) && n >= 0 => n,
-            JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-            _ => null,
-        };
-    }
 }

@@ -63,6 +63,9 @@ internal sealed class PastedCode
     }
 
     /// <summary>An RFC 6749 error code is a short token; anything else is not repeated to the operator.</summary>
-    public static string SafeErrorCode(string error) =>
-        error.Length is > 0 and <= 64 && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') ? error : "unrecognised_error";
+    public static bool IsErrorCode(string error) =>
+        error.Length is > 0 and <= 64 && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    /// <summary>The error code, or <c>unrecognised_error</c> for anything that is not one.</summary>
+    public static string SafeErrorCode(string error) => IsErrorCode(error) ? error : "unrecognised_error";
 }
