@@ -12,12 +12,10 @@ internal static class AccountCommands
 {
     private static readonly Dictionary<string, FlagKind> NoFlags = [];
 
-    private static readonly Dictionary<string, FlagKind> FieldFlags = new()
+    /// <summary>The account settings an operator chooses, whatever the credential: shared with <c>accounts signin/import</c>.</summary>
+    internal static readonly IReadOnlyDictionary<string, FlagKind> SettingFlags = new Dictionary<string, FlagKind>
     {
         ["--name"] = FlagKind.Value,
-        ["--secret"] = FlagKind.Value,
-        ["--platform"] = FlagKind.Value,
-        ["--type"] = FlagKind.Value,
         ["--base-url"] = FlagKind.Value,
         ["--priority"] = FlagKind.Value,
         ["--weight"] = FlagKind.Value,
@@ -27,11 +25,18 @@ internal static class AccountCommands
         ["--groups"] = FlagKind.List,
         ["--shared"] = FlagKind.OptionalBool,
         ["--limit"] = FlagKind.List,
-        ["--shapes"] = FlagKind.List,
-        ["--azure-api-version"] = FlagKind.Value,
         ["--proxy"] = FlagKind.Value,
         ["--enabled"] = FlagKind.OptionalBool,
         ["--disabled"] = FlagKind.Switch,
+    };
+
+    private static readonly Dictionary<string, FlagKind> FieldFlags = new(SettingFlags)
+    {
+        ["--secret"] = FlagKind.Value,
+        ["--platform"] = FlagKind.Value,
+        ["--type"] = FlagKind.Value,
+        ["--shapes"] = FlagKind.List,
+        ["--azure-api-version"] = FlagKind.Value,
         ["--provider"] = FlagKind.Value,
         ["--access-token"] = FlagKind.Value,
         ["--refresh-token"] = FlagKind.Value,

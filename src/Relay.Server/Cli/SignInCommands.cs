@@ -11,23 +11,8 @@ namespace Relay.Server.Cli;
 /// </summary>
 internal static class SignInCommands
 {
-    private static readonly Dictionary<string, FlagKind> AccountFlags = new()
-    {
-        ["--name"] = FlagKind.Value,
-        ["--account"] = FlagKind.Value,
-        ["--base-url"] = FlagKind.Value,
-        ["--priority"] = FlagKind.Value,
-        ["--weight"] = FlagKind.Value,
-        ["--max-concurrency"] = FlagKind.Value,
-        ["--models"] = FlagKind.List,
-        ["--model-map"] = FlagKind.List,
-        ["--groups"] = FlagKind.List,
-        ["--shared"] = FlagKind.OptionalBool,
-        ["--limit"] = FlagKind.List,
-        ["--proxy"] = FlagKind.Value,
-        ["--enabled"] = FlagKind.OptionalBool,
-        ["--disabled"] = FlagKind.Switch,
-    };
+    /// <summary>The account's settings as <c>accounts add</c> takes them, plus <c>--account ID</c> to sign an existing account in again.</summary>
+    private static readonly Dictionary<string, FlagKind> AccountFlags = new(AccountCommands.SettingFlags) { ["--account"] = FlagKind.Value };
 
     private static readonly Dictionary<string, FlagKind> SignInFlags = new(AccountFlags)
     {

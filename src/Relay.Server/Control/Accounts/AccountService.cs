@@ -43,6 +43,11 @@ internal sealed class AccountService(
     /// </summary>
     public async Task<Outcome<AccountRecord>> CheckAsync(AccountInput input, string? existingId, CancellationToken cancellationToken)
     {
+        if (existingId is null)
+        {
+            input = OAuthAccountRules.WithProviderDefaults(input, providers);
+        }
+
         var baseline = new AccountRecord { Id = "", Name = "", SecretCiphertext = [] };
         if (existingId is not null)
         {

@@ -21,7 +21,7 @@ internal sealed partial class OAuthSignIn
         var input = new AccountInput
         {
             Name = fields?.Name,
-            BaseUrl = fields?.BaseUrl ?? (accountId is null ? provider.BaseUrl : null),
+            BaseUrl = fields?.BaseUrl,
             Priority = fields?.Priority,
             Weight = fields?.Weight,
             MaxConcurrency = fields?.MaxConcurrency,
@@ -34,10 +34,9 @@ internal sealed partial class OAuthSignIn
             Proxy = fields?.Proxy,
             ProxyGiven = fields?.Proxy is not null,
 
-            // What the provider decides: a re-sign-in keeps them as they are.
+            // A new account is the provider's kind (its platform, base URL and shapes follow from it in AccountService);
+            // a re-sign-in keeps the account's as they are.
             Type = accountId is null ? AccountTypes.OAuth : null,
-            Platform = accountId is null ? provider.Platform : null,
-            Shapes = accountId is null && provider.Shapes.Count > 0 ? provider.Shapes : null,
             OAuth = accountId is null ? new OAuthInput { Provider = provider.Id } : null,
         };
         var checkedAccount = await accounts.CheckAsync(input, accountId, cancellationToken).ConfigureAwait(false);
