@@ -1,24 +1,15 @@
 using System.Text.Json;
 using Relay.Core.Accounts;
-using Relay.Protocols.OpenAI.Responses;
 
 namespace Relay.Server.Control.Accounts;
 
-/// <summary>
-/// The answer text of a test call, read from the body of the shape it was sent in: a JSON body, or for Responses the
-/// event stream the test asks for (the text of its final response object, gathered as for a non-streamed request).
-/// </summary>
+/// <summary>The answer text of a test call, read from a non-streamed body of the shape it was sent in.</summary>
 internal static class AccountTestReply
 {
     public const int MaxLength = 200;
 
     public static string Read(string shape, ReadOnlySpan<byte> body)
     {
-        if (shape == WireShapes.Responses && CompletedResponse(body) is { } completed)
-        {
-            body = completed;
-        }
-
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -35,16 +26,6 @@ internal static class AccountTestReply
         {
             return "";
         }
-    }
-
-    /// <summary>The final response object of a Responses stream (as a non-streamed call returns it); null when the body is not one.</summary>
-    private static byte[]? CompletedResponse(ReadOnlySpan<byte> body)
-    {
-        // The test's answer is already whole in memory; the bound only has to admit it.
-        using var gatherer = new ResponsesStreamGatherer(Math.Max(body.Length, 1));
-        gatherer.Feed(body);
-        gatherer.Feed("\n\n"u8);
-        return gatherer.Response?.ToArray();
     }
 
     // {"content":[{"type":"text","text":"ok"}]}

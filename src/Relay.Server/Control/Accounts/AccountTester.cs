@@ -13,7 +13,7 @@ using Relay.Server.Inference.Shapes;
 namespace Relay.Server.Control.Accounts;
 
 /// <summary>
-/// <c>POST /api/accounts/{id}/test</c>: one tiny, real request to one account through the normal
+/// <c>POST /api/accounts/{id}/test</c>: one tiny, real, non-streamed request to one account through the normal
 /// <see cref="Forwarder"/> (the account's endpoint, shape, credential and model map), so "the test passed" means
 /// "requests would pass". The attempt runs in a request context of its own whose body is kept in memory instead of
 /// sent anywhere. It works on disabled accounts and accounts in error (operators test before enabling), skips the
@@ -139,23 +139,12 @@ internal sealed class AccountTester(IConfigStore store, SnapshotManager snapshot
             json.WriteString("model", model);
             if (shape == WireShapes.Responses)
             {
-                // Only Responses-only accounts get here, and the one such backend Relay knows (ChatGPT's Codex
-                // endpoint) answers nothing but streamed, unstored requests with instructions and an input list, and
-                // refuses max_output_tokens; api.openai.com accepts the same request.
+                // A plain Responses request, as any client may send it; a backend with its own requirements (ChatGPT's,
+                // which answers only streams and refuses max_output_tokens) gets it made acceptable by the forwarder's
+                // provider rules, as every client's request is.
                 json.WriteString("instructions", Prompt);
-                json.WriteStartArray("input");
-                json.WriteStartObject();
-                json.WriteString("role", "user");
-                json.WriteStartArray("content");
-                json.WriteStartObject();
-                json.WriteString("type", "input_text");
-                json.WriteString("text", "ok?");
-                json.WriteEndObject();
-                json.WriteEndArray();
-                json.WriteEndObject();
-                json.WriteEndArray();
-                json.WriteBoolean("store", false);
-                json.WriteBoolean("stream", true);
+                json.WriteNumber("max_output_tokens", MaxTokens);
+                json.WriteString("input", "ok?");
             }
             else
             {
